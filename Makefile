@@ -1,0 +1,100 @@
+# tok - a toolkit for a token-based work economy.  See README.md.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = sqlite3 yaml-0.1 libcrypto
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Icommon \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+ifeq ($(SANITIZE),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+endif
+# Test-only: builds the deliberately broken variant the stress checker must catch.
+ifeq ($(BROKEN),1)
+override CFLAGS += -DTOK_BROKEN_FOR_TESTS
+endif
+
+TOOLS = $(patsubst cmd/%.c,%,$(wildcard cmd/tok-*.c))
+BINS = $(TOOLS:%=bin/%)
+LIB_SRC = $(wildcard common/*.c)
+LIB_OBJ = $(LIB_SRC:common/%.c=obj/common/%.o)
+CLI_SRC = $(filter-out cmd/tok-%.c,$(wildcard cmd/*.c))
+CLI_OBJ = $(CLI_SRC:cmd/%.c=obj/cmd/%.o)
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = $(wildcard man/*.7)
+BATS ?= bats
+
+# Objects are rebuilt whenever the flags change (e.g. SANITIZE=1).
+FLAGS_LINE = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+$(shell mkdir -p obj/common obj/cmd bin; \
+	echo '$(FLAGS_LINE)' | cmp -s - obj/.flags || echo '$(FLAGS_LINE)' > obj/.flags)
+
+all: $(BINS)
+
+obj/common/%.o: common/%.c common/*.h obj/.flags
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+obj/cmd/%.o: cmd/%.c cmd/*.h common/tok.h obj/.flags
+	$(CC) $(CFLAGS) -Icmd -c -o $@ $<
+
+obj/libtok.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+bin/%: obj/cmd/%.o $(CLI_OBJ) obj/libtok.a
+	$(CC) $(LDFLAGS) -o $@ $< $(CLI_OBJ) obj/libtok.a $(LDLIBS)
+
+deps:
+	@sh tests/deps.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) lint
+	TOK_BIN=$(CURDIR)/bin $(BATS) tests/
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+
+demo: deps
+	$(MAKE) all
+	sh examples/demo.sh
+
+bench: deps
+	$(MAKE) all
+	sh tests/bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 completions/bash/* $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 completions/zsh/* $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completions/fish/* $(DESTDIR)$(FISHCOMPDIR)
+
+uninstall:
+	for t in $(TOOLS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(MANDIR)/man1/$$t.1 \
+			$(DESTDIR)$(BASHCOMPDIR)/$$t $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man5/tok.yaml.5 $(DESTDIR)$(MANDIR)/man7/tok.7 \
+		$(DESTDIR)$(ZSHCOMPDIR)/_tok
+
+clean:
+	rm -rf bin obj demo
+
+.PHONY: all deps check lint demo bench install uninstall clean
+.PRECIOUS: obj/cmd/%.o

@@ -1,0 +1,245 @@
+/* tok-report - read-only views of the ledger */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: tok-report [common options] balance WORKER\n"
+    "       tok-report [common options] balances [--min AMOUNT] "
+    "[--as-of DATE]\n"
+    "       tok-report [common options] statement WORKER [--from DATE] "
+    "[--to DATE]\n"
+    "       tok-report [common options] verify\n"
+    "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
+    "                [--format table|tsv|csv|json] [-h | --help] "
+    "[--version]\n";
+
+enum { OPT_MIN = OPT_TOOL, OPT_AS_OF, OPT_FROM, OPT_TO };
+
+static const struct option longopts[] = {
+	{ "min", required_argument, NULL, OPT_MIN },
+	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct report {
+	struct cli cli;
+	const char *min;
+	int64_t as_of, from, to;   /* < 0: not given */
+	struct ledger *ledger;
+	struct out *out;
+	int decimals;
+};
+
+static const char *
+fmt_amount(const struct report *r, int64_t v, char *buf)
+{
+	return amount_format(v, r->decimals, buf, 32);
+}
+
+static void
+open_read(struct report *r, const struct out_col *cols, int ncols)
+{
+	struct tok_err e;
+
+	r->ledger = cli_open(&r->cli, LEDGER_READ);
+	r->decimals = ledger_decimals(r->ledger);
+	if (ledger_begin_read(r->ledger, &e) != TOK_OK)
+		die_err(&e);
+	r->out = cli_out(&r->cli, stdout, cols, ncols);
+}
+
+static void
+close_out(struct report *r, int status)
+{
+	struct tok_err e;
+
+	if (out_close(r->out, &e) != TOK_OK)
+		die_err(&e);
+	ledger_close(r->ledger);
+	cli_exit(status);
+}
+
+static const struct out_col balance_cols[] = {
+	{ "worker", 0 }, { "amount", COL_NUM },
+};
+
+static void
+check_worker(const char *name)
+{
+	struct tok_err e;
+
+	if (worker_valid(name, &e) != TOK_OK)
+		die_err(&e);
+}
+
+static void
+cmd_balance(struct report *r, const char *worker)
+{
+	struct tok_err e;
+	char amt[32];
+	int64_t v;
+
+	check_worker(worker);
+	open_read(r, balance_cols, 2);
+	if (query_balance(r->ledger, worker, &v, &e) != TOK_OK)
+		die_err(&e);
+	if (out_row(r->out, (const char *const[]){ worker,
+	    fmt_amount(r, v, amt) }, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
+static int
+balance_row(void *arg, const struct balance_row *b, struct tok_err *e)
+{
+	struct report *r = arg;
+	char amt[32];
+
+	return out_row(r->out, (const char *const[]){ b->account,
+	    fmt_amount(r, b->amount, amt) }, e);
+}
+
+static void
+cmd_balances(struct report *r)
+{
+	struct tok_err e;
+	int64_t min = 0;
+
+	open_read(r, balance_cols, 2);
+	if (r->min != NULL &&
+	    amount_parse(r->min, r->decimals, 1, &min, &e) != TOK_OK)
+		die(TOK_USAGE, "--min: %s", e.msg);
+	if (query_balances(r->ledger, r->as_of, min, balance_row, r, &e))
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
+static const struct out_col statement_cols[] = {
+	{ "date", 0 }, { "txid", COL_NUM }, { "type", 0 }, { "ref", 0 },
+	{ "memo", 0 }, { "amount", COL_NUM }, { "balance", COL_NUM },
+};
+
+static int
+statement_row(void *arg, const struct statement_row *s, struct tok_err *e)
+{
+	struct report *r = arg;
+	char date[16], id[24], amt[32], bal[32];
+
+	snprintf(id, sizeof(id), "%lld", (long long)s->txid);
+	return out_row(r->out, (const char *const[]){
+	    date_format(s->date, date, sizeof(date)), id, s->type, s->ref,
+	    s->memo, fmt_amount(r, s->amount, amt),
+	    fmt_amount(r, s->balance, bal) }, e);
+}
+
+static void
+cmd_statement(struct report *r, const char *worker)
+{
+	struct tok_err e;
+	int64_t opening;
+	int exists;
+
+	check_worker(worker);
+	open_read(r, statement_cols, 7);
+	if (query_account_exists(r->ledger, worker, &exists, &e) != TOK_OK)
+		die_err(&e);
+	if (!exists)
+		die(TOK_REFUSED, "worker \"%s\": no such account (nothing was "
+		    "ever posted to it)", worker);
+	if (query_statement(r->ledger, worker, r->from, r->to, &opening,
+	    statement_row, r, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
+static const struct out_col verify_cols[] = {
+	{ "check", 0 }, { "status", 0 }, { "txid", COL_NUM }, { "detail", 0 },
+};
+
+static void
+cmd_verify(struct report *r)
+{
+	struct verify_result v;
+	struct tok_err e;
+	char id[24], detail[400];
+	int i, status;
+
+	open_read(r, verify_cols, 4);
+	status = ledger_verify(r->ledger, &v, &e);
+	if (status != TOK_OK && status != TOK_VERIFY)
+		die_err(&e);
+	for (i = 0; i < VERIFY_NCHECKS; i++) {
+		const struct verify_check *c = &v.checks[i];
+
+		snprintf(id, sizeof(id), "%lld", (long long)c->txid);
+		if (c->ok && strcmp(c->name, "chain") == 0)
+			snprintf(detail, sizeof(detail), "%lld transactions, "
+			    "%lld postings, head %s", (long long)v.transactions,
+			    (long long)v.postings, v.head);
+		else
+			snprintf(detail, sizeof(detail), "%s", c->detail);
+		if (!c->ok)
+			warnx_("verify: %s: txid %s: %s", c->name, id, detail);
+		if (out_row(r->out, (const char *const[]){ c->name,
+		    c->ok ? "ok" : "failed", c->ok ? NULL : id, detail },
+		    &e) != TOK_OK)
+			die_err(&e);
+	}
+	close_out(r, status);
+}
+
+/* Refuses an option that the chosen report does not take. */
+static void
+only_with(const char *cmd, const char *want, const char *opt, int given)
+{
+	if (given && strcmp(cmd, want) != 0)
+		die(TOK_USAGE, "%s goes with %s, not %s", opt, want, cmd);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct report r = { .as_of = -1, .from = -1, .to = -1 };
+	const char *cmd;
+	int opt;
+
+	cli_init(&r.cli, usage);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_option(&r.cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_MIN: r.min = optarg; break;
+		case OPT_AS_OF: r.as_of = cli_date("--as-of", optarg); break;
+		case OPT_FROM: r.from = cli_date("--from", optarg); break;
+		case OPT_TO: r.to = cli_date("--to", optarg); break;
+		default: usage_die(&r.cli);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage_die(&r.cli);
+	cmd = argv[0];
+	only_with(cmd, "balances", "--min", r.min != NULL);
+	only_with(cmd, "balances", "--as-of", r.as_of >= 0);
+	only_with(cmd, "statement", "--from", r.from >= 0);
+	only_with(cmd, "statement", "--to", r.to >= 0);
+	if (strcmp(cmd, "balance") == 0 && argc == 2)
+		cmd_balance(&r, argv[1]);
+	else if (strcmp(cmd, "balances") == 0 && argc == 1)
+		cmd_balances(&r);
+	else if (strcmp(cmd, "statement") == 0 && argc == 2)
+		cmd_statement(&r, argv[1]);
+	else if (strcmp(cmd, "verify") == 0 && argc == 1)
+		cmd_verify(&r);
+	else if (strcmp(cmd, "balance") && strcmp(cmd, "balances") &&
+	    strcmp(cmd, "statement") && strcmp(cmd, "verify"))
+		die(TOK_USAGE, "unknown report \"%s\" (balance, balances, "
+		    "statement, verify)", cmd);
+	usage_die(&r.cli);
+}

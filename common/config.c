@@ -1,0 +1,924 @@
+/* config.c - tok.yaml, read as a stream of libyaml events */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "tok.h"
+
+/*
+ * Limits against hostile input.  A real config is a few hundred events
+ * deep at most 4 levels; these bound the work done on anything else.
+ */
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIG_MAX_DEPTH 32
+#define CONFIG_MAX_SCALAR 4096
+#define CONFIG_MAX_EVENTS 100000
+#define CONFIG_MAX_KEYS 32       /* keys of one mapping: bits of `seen` */
+
+/* Enum fields are stored through an int. */
+_Static_assert(sizeof(enum tok_above_cap) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum tok_vote_method) == sizeof(int), "enum size");
+
+struct cfgp;
+
+enum ktype { K_INT, K_CHOICE, K_CODE, K_PATH, K_NAME, K_AMOUNT };
+
+struct choice {
+	const char *name;
+	int value;
+};
+
+/* One key of a mapping; off is from the base the mapping fills. */
+struct key {
+	const char *name;
+	enum ktype type;
+	int min, max;                   /* K_INT */
+	const struct choice *choices;   /* K_CHOICE, ends with a NULL name */
+	size_t off;
+	size_t size;                    /* char arrays */
+};
+
+struct section {
+	const char *name;
+	const struct key *keys;         /* a mapping of these keys, */
+	int (*parse)(struct cfgp *, const struct section *);  /* read so */
+};
+
+/* What parse_map saw: which keys, and where. */
+struct seen {
+	unsigned keys;
+	yaml_mark_t start;
+	yaml_mark_t mark[CONFIG_MAX_KEYS];
+};
+
+struct cfgp {
+	yaml_parser_t yp;
+	yaml_event_t ev;
+	int have_ev;
+	int broken;             /* libyaml failed or a limit was hit */
+	int depth;
+	long nevents;
+	const char *name;
+	const char *buf;
+	size_t len;
+	struct tok_config cfg;
+	yaml_mark_t tier_mark[TOK_MAX_TIERS];   /* of each min_earned */
+	struct tok_err *e;
+};
+
+#define CF(f) offsetof(struct tok_config, f)
+#define SZ(f) sizeof(((struct tok_config *)0)->f)
+#define INT(n, f, lo, hi) { n, K_INT, lo, hi, NULL, CF(f), 0 }
+#define CHOICE(n, f, ch) { n, K_CHOICE, 0, 0, ch, CF(f), 0 }
+#define STR(n, t, f) { n, t, 0, 0, NULL, CF(f), SZ(f) }
+
+static const struct choice above_cap[] = {
+	{ "refuse", ABOVE_CAP_REFUSE }, { "vote", ABOVE_CAP_VOTE }, { NULL, 0 }
+};
+static const struct choice decreases[] = {
+	{ "immediate", 1 }, { "notice", 0 }, { NULL, 0 }
+};
+static const struct choice methods[] = {
+	{ "token", VOTE_TOKEN }, { "member", VOTE_MEMBER },
+	{ "quadratic", VOTE_QUADRATIC }, { NULL, 0 }
+};
+
+static const struct key currency_keys[] = {
+	STR("code", K_CODE, currency),
+	INT("decimals", currency_decimals, 0, 4),
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+static const struct key token_keys[] = {
+	INT("decimals", token_decimals, 0, TOK_MAX_DECIMALS),
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+static const struct key ledger_keys[] = {
+	STR("hmac_key_file", K_PATH, hmac_key_file),
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+static const struct key pricing_keys[] = {
+	INT("notice_days", pricing.notice_days, 0, 3650),
+	INT("max_increase_pct", pricing.max_increase_pct, 0, 1000),
+	INT("window_days", pricing.window_days, 1, 3650),
+	CHOICE("above_cap", pricing.above_cap, above_cap),
+	CHOICE("decreases", pricing.decreases_immediate, decreases),
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+static const struct key governance_keys[] = {
+	CHOICE("method", governance.method, methods),
+	INT("quorum_pct", governance.quorum_pct, 0, 100),
+	INT("threshold_pct", governance.threshold_pct, 1, 100),
+	INT("days", governance.days, 1, 365),
+	INT("max_voter_share_pct", governance.max_voter_share_pct, 0, 100),
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+static const struct key expiry_keys[] = {
+	INT("after_days", expiry.after_days, 0, 36500),
+	INT("warn_days", expiry.warn_days, 1, 3650),
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+/* Offsets from a struct tok_tier; both keys are required. */
+#define TIER_NAME 0
+#define TIER_MIN 1
+static const struct key tier_keys[] = {
+	{ "name", K_NAME, 0, 0, NULL, offsetof(struct tok_tier, name),
+	    sizeof(((struct tok_tier *)0)->name) },
+	{ "min_earned", K_AMOUNT, 0, 0, NULL,
+	    offsetof(struct tok_tier, min_earned_text),
+	    sizeof(((struct tok_tier *)0)->min_earned_text) },
+	{ NULL, 0, 0, 0, NULL, 0, 0 }
+};
+
+static int parse_section(struct cfgp *, const struct section *);
+static int parse_tiers(struct cfgp *, const struct section *);
+
+/*
+ * The top-level keys.  A new section is a row here: a table of keys
+ * read by parse_section, or a parser of its own (as tiers:).
+ */
+static const struct section sections[] = {
+	{ "currency", currency_keys, parse_section },
+	{ "token", token_keys, parse_section },
+	{ "ledger", ledger_keys, parse_section },
+	{ "tiers", NULL, parse_tiers },
+	{ "pricing", pricing_keys, parse_section },
+	{ "governance", governance_keys, parse_section },
+	{ "expiry", expiry_keys, parse_section },
+	/* { "prices", NULL, parse_prices }: the initial price book. */
+	{ NULL, NULL, NULL }
+};
+
+void
+config_defaults(struct tok_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->currency, "EUR", 4);
+	c->currency_decimals = 2;
+	c->token_decimals = 2;
+	c->pricing.notice_days = 30;
+	c->pricing.max_increase_pct = 10;
+	c->pricing.window_days = 90;
+	c->pricing.above_cap = ABOVE_CAP_VOTE;
+	c->pricing.decreases_immediate = 1;
+	c->governance.method = VOTE_TOKEN;
+	c->governance.quorum_pct = 20;
+	c->governance.threshold_pct = 50;
+	c->governance.days = 7;
+	c->governance.max_voter_share_pct = 0;
+	c->expiry.after_days = 0;
+	c->expiry.warn_days = 30;
+}
+
+static int
+fail_at(struct cfgp *p, yaml_mark_t m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail_at(struct cfgp *p, yaml_mark_t m, const char *fmt, ...)
+{
+	char what[sizeof(p->e->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return tok_fail(p->e, TOK_UNUSABLE, "%s:%zu:%zu: %s", p->name,
+	    m.line + 1, m.column + 1, what);
+}
+
+/* Copies s into buf, escaping what a terminal might act on and cutting
+ * it short at 64 bytes: text from the file is quoted in messages so. */
+static const char *
+esc(char *buf, size_t len, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < n && i < 64 && o + 8 < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= ' ' && ch <= '~' && ch != '"' && ch != '\\') {
+			buf[o++] = (char)ch;
+			continue;
+		}
+		buf[o++] = '\\';
+		buf[o++] = 'x';
+		buf[o++] = hex[ch >> 4];
+		buf[o++] = hex[ch & 15];
+	}
+	if (i < n) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static const char *
+ev_text(const struct cfgp *p)
+{
+	return (const char *)p->ev.data.scalar.value;
+}
+
+/* The current scalar, escaped for a message. */
+static const char *
+ev_esc(const struct cfgp *p, char *buf, size_t len)
+{
+	return esc(buf, len, ev_text(p), p->ev.data.scalar.length);
+}
+
+/* Reader errors carry a byte offset, not a mark: make one. */
+static yaml_mark_t
+mark_of_offset(const struct cfgp *p, size_t off)
+{
+	yaml_mark_t m = { off, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < off && i < p->len; i++) {
+		if (p->buf[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)p->buf[i] & 0xc0) != 0x80) {
+			m.column++;
+		}
+	}
+	return m;
+}
+
+static int
+yaml_error(struct cfgp *p)
+{
+	yaml_parser_t *y = &p->yp;
+
+	switch (y->error) {
+	case YAML_MEMORY_ERROR:
+		return tok_fail(p->e, TOK_UNUSABLE, "%s: out of memory",
+		    p->name);
+	case YAML_READER_ERROR:
+		return fail_at(p, mark_of_offset(p, y->problem_offset), "%s",
+		    y->problem);
+	default:
+		if (y->context != NULL)
+			return fail_at(p, y->problem_mark, "%s %s (line %zu, "
+			    "column %zu)", y->problem, y->context,
+			    y->context_mark.line + 1,
+			    y->context_mark.column + 1);
+		return fail_at(p, y->problem_mark, "%s",
+		    y->problem != NULL ? y->problem : "YAML error");
+	}
+}
+
+/* The limits that hold whatever the schema: checked on every event. */
+static int
+check_event(struct cfgp *p)
+{
+	yaml_event_t *ev = &p->ev;
+	yaml_char_t *anchor = NULL, *tag = NULL;
+
+	if (++p->nevents > CONFIG_MAX_EVENTS)
+		return fail_at(p, ev->start_mark, "more than %d YAML events",
+		    CONFIG_MAX_EVENTS);
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return fail_at(p, ev->start_mark,
+		    "anchors and aliases are not allowed");
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		if (ev->data.scalar.length > CONFIG_MAX_SCALAR)
+			return fail_at(p, ev->start_mark, "scalar longer than "
+			    "%d bytes", CONFIG_MAX_SCALAR);
+		if (memchr(ev->data.scalar.value, '\0',
+		    ev->data.scalar.length) != NULL)
+			return fail_at(p, ev->start_mark, "NUL byte in a "
+			    "scalar");
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		p->depth++;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		p->depth++;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		p->depth--;
+		break;
+	default:
+		break;
+	}
+	if (anchor != NULL)
+		return fail_at(p, ev->start_mark,
+		    "anchors and aliases are not allowed");
+	if (tag != NULL)
+		return fail_at(p, ev->start_mark, "tags are not allowed");
+	if (p->depth > CONFIG_MAX_DEPTH)
+		return fail_at(p, ev->start_mark, "nesting deeper than %d "
+		    "levels", CONFIG_MAX_DEPTH);
+	return TOK_OK;
+}
+
+/* Replaces the current event with the next one. */
+static int
+next(struct cfgp *p)
+{
+	int rc;
+
+	if (p->have_ev) {
+		yaml_event_delete(&p->ev);
+		p->have_ev = 0;
+	}
+	if (!yaml_parser_parse(&p->yp, &p->ev)) {
+		p->broken = 1;
+		return yaml_error(p);
+	}
+	p->have_ev = 1;
+	if ((rc = check_event(p)) != TOK_OK)
+		p->broken = 1;
+	return rc;
+}
+
+static const char *
+kind(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return "a scalar";
+	case YAML_SEQUENCE_START_EVENT:
+		return "a sequence";
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	default:
+		return "no value";
+	}
+}
+
+/* An empty value (`key:` alone), ~ or null. */
+static int
+is_null(const yaml_event_t *ev)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+
+	return ev->type == YAML_SCALAR_EVENT &&
+	    ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    (*s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0);
+}
+
+/*
+ * The current event opens the node at path: a collection of type want
+ * (*empty = 0) or a null that stands for an empty one (*empty = 1).
+ */
+static int
+open_node(struct cfgp *p, yaml_event_type_t want, const char *path,
+    int *empty)
+{
+	*empty = is_null(&p->ev);
+	if (p->ev.type == want || *empty)
+		return TOK_OK;
+	return fail_at(p, p->ev.start_mark, "%s: expected %s, found %s", path,
+	    want == YAML_MAPPING_START_EVENT ? "a mapping" : "a sequence",
+	    kind(&p->ev));
+}
+
+static void
+join(char *buf, size_t len, const char *path, const char *name)
+{
+	snprintf(buf, len, "%s%s%s", path, *path != '\0' ? "." : "", name);
+}
+
+/*
+ * Reads the next key of the mapping at path: *end = 1 at its end, else
+ * the current event is the key, a scalar.
+ */
+static int
+next_key(struct cfgp *p, const char *path, int *end)
+{
+	int rc;
+
+	if ((rc = next(p)) != TOK_OK)
+		return rc;
+	*end = p->ev.type == YAML_MAPPING_END_EVENT;
+	if (*end || p->ev.type == YAML_SCALAR_EVENT)
+		return TOK_OK;
+	return fail_at(p, p->ev.start_mark, "%s%skeys must be scalars, "
+	    "found %s", path, *path != '\0' ? ": " : "", kind(&p->ev));
+}
+
+static int
+unknown_key(struct cfgp *p, const char *path)
+{
+	char q[300];
+	char full[sizeof(q) + 64];
+
+	join(full, sizeof(full), path, ev_esc(p, q, sizeof(q)));
+	return fail_at(p, p->ev.start_mark, "unknown key \"%s\"", full);
+}
+
+/* Strict: digits only, no sign, space or exponent. */
+static int
+set_int(struct cfgp *p, const struct key *k, const char *path, void *base)
+{
+	const char *s = ev_text(p);
+	int64_t v;
+	char q[300];
+
+	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0')
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": not a whole "
+		    "number", path, ev_esc(p, q, sizeof(q)));
+	if (uint_parse(s, k->max, &v) != 0 || v < k->min)
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": out of range "
+		    "(%d..%d)", path, ev_esc(p, q, sizeof(q)), k->min,
+		    k->max);
+	*(int *)((char *)base + k->off) = (int)v;
+	return TOK_OK;
+}
+
+static int
+set_choice(struct cfgp *p, const struct key *k, const char *path,
+    void *base)
+{
+	const struct choice *c;
+	char list[256] = "", q[300];
+	size_t n = 0;
+
+	for (c = k->choices; c->name != NULL; c++) {
+		if (strcmp(ev_text(p), c->name) == 0) {
+			*(int *)((char *)base + k->off) = c->value;
+			return TOK_OK;
+		}
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    n > 0 ? " | " : "", c->name);
+	}
+	return fail_at(p, p->ev.start_mark, "%s: \"%s\": not one of %s", path,
+	    ev_esc(p, q, sizeof(q)), list);
+}
+
+static int
+name_ok(const char *s)
+{
+	struct tok_err ignored;
+
+	return worker_valid(s, &ignored) == TOK_OK;
+}
+
+/* Does the text of the current scalar fit the key's type? NULL if so. */
+static const char *
+string_problem(const struct cfgp *p, const struct key *k)
+{
+	const char *s = ev_text(p);
+	size_t i, n = p->ev.data.scalar.length;
+
+	if (n == 0)
+		return "must not be empty";
+	switch (k->type) {
+	case K_CODE:
+		for (i = 0; i < n; i++)
+			if (s[i] < 'A' || s[i] > 'Z')
+				break;
+		return n == 3 && i == 3 ? NULL :
+		    "not a currency code (3 letters A-Z)";
+	case K_NAME:
+		return name_ok(s) ? NULL :
+		    "not a name (1-64 characters of A-Za-z0-9._-)";
+	case K_AMOUNT:
+		for (i = 0; i < n; i++)
+			if (s[i] <= ' ' || s[i] > '~')
+				return "not an amount";
+		return n < k->size ? NULL : "too long for an amount";
+	default:
+		return n < k->size ? NULL : "too long";
+	}
+}
+
+static int
+set_string(struct cfgp *p, const struct key *k, const char *path,
+    void *base)
+{
+	const char *why = string_problem(p, k);
+	char q[300];
+
+	if (why != NULL)
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": %s", path,
+		    ev_esc(p, q, sizeof(q)), why);
+	memcpy((char *)base + k->off, ev_text(p), p->ev.data.scalar.length + 1);
+	return TOK_OK;
+}
+
+/* The current event is the value of key k. */
+static int
+set_value(struct cfgp *p, const struct key *k, const char *path, void *base)
+{
+	if (p->ev.type != YAML_SCALAR_EVENT)
+		return fail_at(p, p->ev.start_mark, "%s: expected a scalar, "
+		    "found %s", path, kind(&p->ev));
+	switch (k->type) {
+	case K_INT:
+		return set_int(p, k, path, base);
+	case K_CHOICE:
+		return set_choice(p, k, path, base);
+	default:
+		return set_string(p, k, path, base);
+	}
+}
+
+static const struct key *
+find_key(const struct key *keys, const char *name)
+{
+	for (; keys->name != NULL; keys++)
+		if (strcmp(keys->name, name) == 0)
+			return keys;
+	return NULL;
+}
+
+/*
+ * The current event opens a mapping (or null) at path whose keys are
+ * keys, filling base; s tells which keys were seen and where.
+ */
+static int
+parse_map(struct cfgp *p, const struct key *keys, void *base,
+    const char *path, struct seen *s)
+{
+	const struct key *k;
+	char full[128];
+	int rc, empty, end, i;
+
+	memset(s, 0, sizeof(*s));
+	s->start = p->ev.start_mark;
+	if ((rc = open_node(p, YAML_MAPPING_START_EVENT, path, &empty)) ||
+	    empty)
+		return rc;
+	while ((rc = next_key(p, path, &end)) == TOK_OK && !end) {
+		if ((k = find_key(keys, ev_text(p))) == NULL)
+			return unknown_key(p, path);
+		join(full, sizeof(full), path, k->name);
+		i = (int)(k - keys);
+		if (s->keys & 1u << i)
+			return fail_at(p, p->ev.start_mark, "duplicate key "
+			    "\"%s\"", full);
+		s->keys |= 1u << i;
+		if ((rc = next(p)) != TOK_OK)
+			return rc;
+		s->mark[i] = p->ev.start_mark;
+		if ((rc = set_value(p, k, full, base)) != TOK_OK)
+			return rc;
+	}
+	return rc;
+}
+
+static int
+parse_section(struct cfgp *p, const struct section *sec)
+{
+	struct seen s;
+
+	return parse_map(p, sec->keys, &p->cfg, sec->name, &s);
+}
+
+static int
+parse_tier(struct cfgp *p, int i)
+{
+	struct tok_tier *t = &p->cfg.tiers[i];
+	struct seen s;
+	char path[32];
+	int rc, j;
+
+	snprintf(path, sizeof(path), "tiers[%d]", i);
+	if (p->ev.type != YAML_MAPPING_START_EVENT)
+		return fail_at(p, p->ev.start_mark, "%s: expected a mapping, "
+		    "found %s", path, kind(&p->ev));
+	if ((rc = parse_map(p, tier_keys, t, path, &s)) != TOK_OK)
+		return rc;
+	for (j = 0; tier_keys[j].name != NULL; j++)
+		if (!(s.keys & 1u << j))
+			return fail_at(p, s.start, "%s: missing \"%s\"", path,
+			    tier_keys[j].name);
+	for (j = 0; j < i; j++)
+		if (strcmp(p->cfg.tiers[j].name, t->name) == 0)
+			return fail_at(p, s.mark[TIER_NAME], "%s.name: "
+			    "\"%s\": the same name as tiers[%d]", path,
+			    t->name, j);
+	p->tier_mark[i] = s.mark[TIER_MIN];
+	return TOK_OK;
+}
+
+static int
+parse_tiers(struct cfgp *p, const struct section *sec)
+{
+	int rc, empty;
+
+	if ((rc = open_node(p, YAML_SEQUENCE_START_EVENT, sec->name,
+	    &empty)) || empty)
+		return rc;
+	for (;;) {
+		if ((rc = next(p)) != TOK_OK)
+			return rc;
+		if (p->ev.type == YAML_SEQUENCE_END_EVENT)
+			return TOK_OK;
+		if (p->cfg.ntiers == TOK_MAX_TIERS)
+			return fail_at(p, p->ev.start_mark, "tiers: more "
+			    "than %d tiers", TOK_MAX_TIERS);
+		if ((rc = parse_tier(p, p->cfg.ntiers)) != TOK_OK)
+			return rc;
+		p->cfg.ntiers++;
+	}
+}
+
+/* Tier amounts need token.decimals, which may come after tiers:. */
+static int
+check_tiers(struct cfgp *p)
+{
+	struct tok_tier *t = p->cfg.tiers;
+	struct tok_err ae;
+	int i;
+
+	for (i = 0; i < p->cfg.ntiers; i++) {
+		if (amount_parse(t[i].min_earned_text, p->cfg.token_decimals,
+		    1, &t[i].min_earned, &ae) != TOK_OK)
+			return fail_at(p, p->tier_mark[i],
+			    "tiers[%d].min_earned: %s", i, ae.msg);
+		if (i > 0 && t[i].min_earned <= t[i - 1].min_earned)
+			return fail_at(p, p->tier_mark[i],
+			    "tiers[%d].min_earned: %s: not more than "
+			    "tiers[%d].min_earned (%s)", i,
+			    t[i].min_earned_text, i - 1,
+			    t[i - 1].min_earned_text);
+	}
+	return TOK_OK;
+}
+
+static const struct section *
+find_section(const char *name)
+{
+	const struct section *sec;
+
+	for (sec = sections; sec->name != NULL; sec++)
+		if (strcmp(sec->name, name) == 0)
+			return sec;
+	return NULL;
+}
+
+/* The current event opens the top-level mapping. */
+static int
+parse_top(struct cfgp *p)
+{
+	const struct section *sec;
+	unsigned seen = 0;
+	int rc, end;
+
+	while ((rc = next_key(p, "", &end)) == TOK_OK && !end) {
+		if ((sec = find_section(ev_text(p))) == NULL)
+			return unknown_key(p, "");
+		if (seen & 1u << (sec - sections))
+			return fail_at(p, p->ev.start_mark, "duplicate key "
+			    "\"%s\"", sec->name);
+		seen |= 1u << (sec - sections);
+		if ((rc = next(p)) != TOK_OK ||
+		    (rc = sec->parse(p, sec)) != TOK_OK)
+			return rc;
+	}
+	return rc;
+}
+
+static int
+expect(struct cfgp *p, yaml_event_type_t type)
+{
+	int rc;
+
+	if ((rc = next(p)) != TOK_OK)
+		return rc;
+	if (p->ev.type == type)
+		return TOK_OK;
+	if (p->ev.type == YAML_DOCUMENT_START_EVENT)
+		return fail_at(p, p->ev.start_mark, "more than one YAML "
+		    "document");
+	return fail_at(p, p->ev.start_mark, "unexpected YAML event");
+}
+
+static int
+parse_stream(struct cfgp *p)
+{
+	int rc;
+
+	if ((rc = expect(p, YAML_STREAM_START_EVENT)) != TOK_OK ||
+	    (rc = next(p)) != TOK_OK)
+		return rc;
+	if (p->ev.type == YAML_STREAM_END_EVENT)
+		return TOK_OK;   /* empty, or only comments */
+	if ((rc = next(p)) != TOK_OK)
+		return rc;
+	if (p->ev.type == YAML_MAPPING_START_EVENT)
+		rc = parse_top(p);
+	else if (!is_null(&p->ev))
+		rc = fail_at(p, p->ev.start_mark, "expected a mapping at the "
+		    "top level, found %s", kind(&p->ev));
+	if (rc != TOK_OK ||
+	    (rc = expect(p, YAML_DOCUMENT_END_EVENT)) != TOK_OK ||
+	    (rc = expect(p, YAML_STREAM_END_EVENT)) != TOK_OK)
+		return rc;
+	return check_tiers(p);
+}
+
+/*
+ * After a schema error, reads on to the end: a YAML error or a limit
+ * met anywhere in the file replaces it, so that hostile input is always
+ * named as such.
+ */
+static void
+drain(struct cfgp *p)
+{
+	while (!p->broken && p->ev.type != YAML_STREAM_END_EVENT)
+		if (next(p) != TOK_OK)
+			break;
+}
+
+/* On failure c is left as it was. */
+int
+config_load_buffer(const char *buf, size_t len, const char *name,
+    struct tok_config *c, struct tok_err *e)
+{
+	struct cfgp p;
+	int rc;
+
+	if (len > CONFIG_MAX_BYTES)
+		return tok_fail(e, TOK_UNUSABLE, "%s: larger than %d bytes "
+		    "(1 MiB); refusing it", name, CONFIG_MAX_BYTES);
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.buf = buf;
+	p.len = len;
+	p.e = e;
+	config_defaults(&p.cfg);
+	if ((size_t)snprintf(p.cfg.path, sizeof(p.cfg.path), "%s", name) >=
+	    sizeof(p.cfg.path))
+		return tok_fail(e, TOK_UNUSABLE, "%.64s...: path too long",
+		    name);
+	if (!yaml_parser_initialize(&p.yp))
+		return tok_fail(e, TOK_UNUSABLE, "%s: out of memory", name);
+	yaml_parser_set_input_string(&p.yp, (const unsigned char *)buf, len);
+	if ((rc = parse_stream(&p)) != TOK_OK) {
+		drain(&p);
+		rc = e->status;
+		goto out;
+	}
+	*c = p.cfg;
+out:
+	if (p.have_ev)
+		yaml_event_delete(&p.ev);
+	yaml_parser_delete(&p.yp);
+	return rc;
+}
+
+/*
+ * Reads the file at path into *buf (malloc'd, caller frees).  With
+ * optional set, a missing file is not an error: *buf stays NULL.
+ */
+static int
+read_config(const char *path, int optional, char **buf, size_t *len,
+    struct tok_err *e)
+{
+	struct stat st;
+	size_t cap = 0;
+	ssize_t n;
+	char *p;
+	int fd, rc = TOK_UNUSABLE;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		if (optional && (errno == ENOENT || errno == ENOTDIR))
+			return TOK_OK;
+		return tok_fail(e, rc, "%s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) == -1) {
+		tok_fail(e, rc, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (st.st_mode & S_IWOTH) {
+		tok_fail(e, rc, "%s: world-writable; refusing it (chmod o-w)",
+		    path);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		tok_fail(e, rc, "%s: %s", path, strerror(EISDIR));
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > CONFIG_MAX_BYTES) {
+		tok_fail(e, rc, "%s: larger than %d bytes (1 MiB); refusing it",
+		    path, CONFIG_MAX_BYTES);
+		goto out;
+	}
+	for (;;) {
+		if (*len == cap) {
+			cap = cap == 0 ? 8192 : cap * 2;
+			if (cap > CONFIG_MAX_BYTES + 1)
+				cap = CONFIG_MAX_BYTES + 1;
+			if ((p = realloc(*buf, cap)) == NULL) {
+				tok_fail(e, rc, "%s: out of memory", path);
+				goto out;
+			}
+			*buf = p;
+		}
+		n = read(fd, *buf + *len, cap - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			tok_fail(e, rc, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+		if (*len > CONFIG_MAX_BYTES) {
+			tok_fail(e, rc, "%s: larger than %d bytes (1 MiB); "
+			    "refusing it", path, CONFIG_MAX_BYTES);
+			goto out;
+		}
+	}
+	rc = TOK_OK;
+out:
+	close(fd);
+	if (rc != TOK_OK) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return rc;
+}
+
+/* Loads path; *found = 0 when optional and the file does not exist. */
+static int
+load_path(const char *path, int optional, int *found, struct tok_config *c,
+    struct tok_err *e)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	*found = 0;
+	if ((rc = read_config(path, optional, &buf, &len, e)) != TOK_OK)
+		return rc;
+	if (buf == NULL && optional)
+		return TOK_OK;
+	*found = 1;
+	rc = config_load_buffer(buf != NULL ? buf : "", len, path, c, e);
+	free(buf);
+	return rc;
+}
+
+int
+config_load_file(const char *path, struct tok_config *c, struct tok_err *e)
+{
+	int found;
+
+	return load_path(path, 0, &found, c, e);
+}
+
+/* Tries one candidate of the lookup; *found tells whether it was there. */
+static int
+try_candidate(const char *dir, const char *rest, int *found,
+    struct tok_config *c, struct tok_err *e)
+{
+	char path[sizeof(c->path)];
+
+	*found = 0;
+	if (dir == NULL || dir[0] != '/')
+		return TOK_OK;   /* unset, empty or relative: skipped */
+	if ((size_t)snprintf(path, sizeof(path), "%s%s", dir, rest) >=
+	    sizeof(path))
+		return tok_fail(e, TOK_UNUSABLE, "%.64s...: path too long",
+		    dir);
+	return load_path(path, 1, found, c, e);
+}
+
+int
+config_load(const char *path, struct tok_config *c, struct tok_err *e)
+{
+	const char *env = getenv("TOK_CONFIG"), *xdg;
+	int rc, found;
+
+	if (path != NULL)
+		return config_load_file(path, c, e);
+	if (env != NULL && *env != '\0')
+		return config_load_file(env, c, e);
+	xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg != NULL && xdg[0] == '/')
+		rc = try_candidate(xdg, "/tok/tok.yaml", &found, c, e);
+	else
+		rc = try_candidate(getenv("HOME"), "/.config/tok/tok.yaml",
+		    &found, c, e);
+	if (rc != TOK_OK || found)
+		return rc;
+	rc = try_candidate("/etc", "/tok/tok.yaml", &found, c, e);
+	if (rc != TOK_OK || found)
+		return rc;
+	config_defaults(c);
+	return TOK_OK;
+}

@@ -1,0 +1,137 @@
+/* hash.c - SHA-256 / HMAC-SHA-256 through libcrypto, and the encoding
+ * hashed for each transaction */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
+#include "tok.h"
+#include "hash.h"
+
+struct hasher {
+	EVP_MD *md;            /* fetched once: implicit fetches are slow */
+	EVP_MD_CTX *mdctx;
+	EVP_MAC *mac;
+	EVP_MAC_CTX *macctx;
+	OSSL_PARAM params[2];
+};
+
+int
+hasher_new(struct hasher **hp, const unsigned char *key, size_t keylen,
+    struct tok_err *e)
+{
+	struct hasher *h = calloc(1, sizeof(*h));
+
+	*hp = NULL;
+	if (h == NULL)
+		return tok_fail(e, TOK_UNUSABLE, "out of memory");
+	if (key == NULL) {
+		h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+		h->mdctx = EVP_MD_CTX_new();
+		if (h->md == NULL || h->mdctx == NULL)
+			goto fail;
+	} else {
+		h->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		h->macctx = h->mac ? EVP_MAC_CTX_new(h->mac) : NULL;
+		h->params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
+		h->params[1] = OSSL_PARAM_construct_end();
+		if (h->macctx == NULL ||
+		    !EVP_MAC_init(h->macctx, key, keylen, h->params))
+			goto fail;
+	}
+	*hp = h;
+	return TOK_OK;
+fail:
+	hasher_free(h);
+	return tok_fail(e, TOK_UNUSABLE, "libcrypto: cannot set up SHA-256");
+}
+
+static void
+to_hex(const unsigned char *md, size_t n, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * n] = '\0';
+}
+
+int
+hasher_hex(struct hasher *h, const void *buf, size_t len, char *hex,
+    struct tok_err *e)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	size_t macn = 0;
+	int ok;
+
+	if (h->mac == NULL) {
+		ok = EVP_DigestInit_ex(h->mdctx, h->md, NULL) &&
+		    EVP_DigestUpdate(h->mdctx, buf, len) &&
+		    EVP_DigestFinal_ex(h->mdctx, md, &n);
+	} else {
+		/* NULL key: re-initialise with the key given at setup. */
+		ok = EVP_MAC_init(h->macctx, NULL, 0, NULL) &&
+		    EVP_MAC_update(h->macctx, buf, len) &&
+		    EVP_MAC_final(h->macctx, md, &macn, sizeof(md));
+		n = (unsigned int)macn;
+	}
+	if (!ok || n != 32)
+		return tok_fail(e, TOK_UNUSABLE, "libcrypto: hashing failed");
+	to_hex(md, n, hex);
+	return TOK_OK;
+}
+
+void
+hasher_free(struct hasher *h)
+{
+	if (h == NULL)
+		return;
+	EVP_MD_CTX_free(h->mdctx);
+	EVP_MD_free(h->md);
+	EVP_MAC_CTX_free(h->macctx);
+	EVP_MAC_free(h->mac);
+	free(h);
+}
+
+void
+canon_init(struct canon *c)
+{
+	c->len = 0;
+	c->overflow = 0;
+	canon_str(c, "tok-txn-1");
+}
+
+/* Each field as "<length>:<bytes>," so that no two transactions encode
+ * alike. */
+void
+canon_str(struct canon *c, const char *s)
+{
+	size_t n = strlen(s);
+	int w;
+
+	w = snprintf(c->buf + c->len, sizeof(c->buf) - c->len, "%zu:", n);
+	if (w < 0 || (size_t)w + n + 1 >= sizeof(c->buf) - c->len) {
+		c->overflow = 1;
+		return;
+	}
+	c->len += (size_t)w;
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+	c->buf[c->len++] = ',';
+}
+
+void
+canon_int(struct canon *c, long long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	canon_str(c, num);
+}

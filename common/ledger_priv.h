@@ -1,0 +1,65 @@
+/* ledger_priv.h - the body of struct ledger, for common/ only */
+#ifndef TOK_LEDGER_PRIV_H
+#define TOK_LEDGER_PRIV_H
+
+#include <sqlite3.h>
+
+#include "tok.h"
+#include "hash.h"
+
+/* Statements prepared once per process and reused (STYLE.md item 6). */
+enum ledger_stmt {
+	ST_TIP,
+	ST_TXN_INSERT,
+	ST_POSTING_INSERT,
+	ST_TXN_BY_REF,
+	ST_POSTINGS_OF,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_BALANCE,
+	ST_COUNT
+};
+
+struct ledger {
+	sqlite3 *db;
+	char path[4096];
+	int decimals;
+	struct hasher *hasher;  /* made on first use, see ledger_hasher() */
+	int keyed;             /* the chain is HMAC-SHA-256 */
+	unsigned char key[256];
+	size_t keylen;         /* 0: no key file configured */
+	char actor[64];
+	char recorded[32];     /* this invocation's recording time */
+	int64_t today;         /* its date, in days */
+	sqlite3_stmt *st[ST_COUNT];
+	/* State of the open write transaction. */
+	int in_write;
+	int tip_loaded;
+	int64_t tip_txid;
+	char tip_hash[65];
+	int64_t write_first;   /* first txid made in this write transaction */
+};
+
+/* Returns the prepared statement `which`, reset and with bindings cleared. */
+int ledger_stmt(struct ledger *l, enum ledger_stmt which, sqlite3_stmt **st,
+    struct tok_err *e);
+/* Turns the last SQLite error into a message: "WHAT: <sqlite message>". */
+int ledger_sqlfail(struct ledger *l, struct tok_err *e, const char *what);
+/* The chain's hasher; fails when the ledger is keyed and no key is set. */
+int ledger_hasher(struct ledger *l, struct hasher **h, struct tok_err *e);
+/* Runs SQL without results. */
+int ledger_exec(struct ledger *l, const char *sql, struct tok_err *e);
+/* The canonical hash of a stored transaction, as verify and txn_post
+ * compute it. */
+int txn_hash(struct ledger *l, const char *prev, int64_t txid,
+    const char *ref, const char *type, const char *date, const char *recorded,
+    const char *actor, const char *memo, int64_t reverses,
+    const struct posting *p, int np, char *hex, struct tok_err *e);
+
+/* schema.c */
+extern const int tok_application_id;
+int schema_version(void);
+int schema_migrate(struct ledger *l, int from, struct tok_err *e);
+
+#endif

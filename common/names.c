@@ -1,0 +1,53 @@
+/* names.c - what a worker name, a ref and a memo may be */
+#include <string.h>
+
+#include "tok.h"
+
+int
+worker_valid(const char *name, struct tok_err *e)
+{
+	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-");
+
+	if (*name == '\0')
+		return tok_fail(e, TOK_DATAERR, "worker name is empty");
+	if (name[n] != '\0' || n > TOK_NAME_MAX)
+		return tok_fail(e, TOK_DATAERR, "worker \"%.*s%s\": not a "
+		    "worker name (1-%d characters of A-Za-z0-9._-)",
+		    TOK_NAME_MAX, name, strlen(name) > TOK_NAME_MAX ? "..." : "",
+		    TOK_NAME_MAX);
+	return TOK_OK;
+}
+
+int
+ref_valid(const char *ref, struct tok_err *e)
+{
+	const char *p;
+
+	if (*ref == '\0')
+		return tok_fail(e, TOK_DATAERR, "ref is empty");
+	for (p = ref; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~' || p - ref >= TOK_REF_MAX)
+			return tok_fail(e, TOK_DATAERR, "ref \"%.*s%s\": not a "
+			    "ref (1-%d printable ASCII characters, no spaces)",
+			    TOK_REF_MAX, ref,
+			    strlen(ref) > TOK_REF_MAX ? "..." : "", TOK_REF_MAX);
+	if (strncmp(ref, "auto:", 5) == 0)
+		return tok_fail(e, TOK_DATAERR, "ref \"%s\": the prefix "
+		    "\"auto:\" is reserved for refs tok makes itself", ref);
+	return TOK_OK;
+}
+
+int
+memo_valid(const char *memo, struct tok_err *e)
+{
+	size_t len = strlen(memo), bad;
+
+	if (len > TOK_MEMO_MAX)
+		return tok_fail(e, TOK_DATAERR, "memo longer than %d bytes",
+		    TOK_MEMO_MAX);
+	if (!utf8_valid(memo, len, &bad))
+		return tok_fail(e, TOK_DATAERR, "memo: invalid UTF-8 at byte %zu",
+		    bad + 1);
+	return TOK_OK;
+}

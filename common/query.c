@@ -1,0 +1,165 @@
+/* query.c - the reads behind the reports */
+#include <string.h>
+
+#include "ledger_priv.h"
+
+/* Worker accounts are those outside platform:. */
+#define WORKERS_ONLY "account NOT GLOB 'platform:*'"
+
+static int
+prepare(struct ledger *l, const char *sql, sqlite3_stmt **st,
+    struct tok_err *e)
+{
+	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "preparing a query");
+	return TOK_OK;
+}
+
+static void
+bind_date(sqlite3_stmt *st, int col, int64_t days, const char *open_end)
+{
+	char buf[16];
+
+	if (days < 0)
+		sqlite3_bind_text(st, col, open_end, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, col, date_format(days, buf, sizeof(buf)),
+		    -1, SQLITE_TRANSIENT);
+}
+
+int
+query_balances(struct ledger *l, int64_t as_of, int64_t min,
+    int (*fn)(void *, const struct balance_row *, struct tok_err *),
+    void *arg, struct tok_err *e)
+{
+	static const char current[] = "SELECT account, amount FROM "
+	    "account_balance WHERE " WORKERS_ONLY " AND amount >= ?1 "
+	    "ORDER BY account";
+	static const char dated[] = "SELECT account, total FROM (SELECT "
+	    "account, sum(p.amount) AS total FROM posting p JOIN txn t "
+	    "USING (txid) WHERE t.date <= ?2 AND " WORKERS_ONLY
+	    " GROUP BY account) WHERE total >= ?1 ORDER BY account";
+	sqlite3_stmt *st = NULL;
+	struct balance_row row;
+	int rc = SQLITE_DONE, status = TOK_OK;
+
+	if (prepare(l, as_of < 0 ? current : dated, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, min);
+	if (as_of >= 0)
+		bind_date(st, 2, as_of, "");
+	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.account = (const char *)sqlite3_column_text(st, 0);
+		row.amount = sqlite3_column_int64(st, 1);
+		status = fn(arg, &row, e);
+	}
+	if (status == TOK_OK && rc != SQLITE_DONE)
+		status = ledger_sqlfail(l, e, "reading balances");
+	sqlite3_finalize(st);
+	return status;
+}
+
+int
+query_account_exists(struct ledger *l, const char *account, int *exists,
+    struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_stmt(l, ST_BALANCE, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sqlfail(l, e, "reading a balance");
+	*exists = rc == SQLITE_ROW;
+	return TOK_OK;
+}
+
+int
+query_balance(struct ledger *l, const char *account, int64_t *amount,
+    struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_stmt(l, ST_BALANCE, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*amount = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return tok_fail(e, TOK_REFUSED, "worker \"%s\": no such "
+		    "account (nothing was ever posted to it)", account);
+	if (rc != SQLITE_ROW)
+		return ledger_sqlfail(l, e, "reading a balance");
+	return TOK_OK;
+}
+
+static int
+opening_balance(struct ledger *l, const char *account, int64_t from,
+    int64_t *opening, struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*opening = 0;
+	if (from < 0)
+		return TOK_OK;
+	if (prepare(l, "SELECT coalesce(sum(p.amount), 0) FROM posting p "
+	    "JOIN txn t USING (txid) WHERE p.account = ?1 AND t.date < ?2",
+	    &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	bind_date(st, 2, from, "");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*opening = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? TOK_OK :
+	    ledger_sqlfail(l, e, "reading the opening balance");
+}
+
+int
+query_statement(struct ledger *l, const char *account, int64_t from,
+    int64_t to, int64_t *opening,
+    int (*fn)(void *, const struct statement_row *, struct tok_err *),
+    void *arg, struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct statement_row row;
+	int rc = SQLITE_DONE, status;
+
+	if (opening_balance(l, account, from, opening, e) != TOK_OK ||
+	    prepare(l, "SELECT t.txid, t.date, t.type, t.ref, t.memo, "
+	    "sum(p.amount) FROM posting p JOIN txn t USING (txid) "
+	    "WHERE p.account = ?1 AND t.date >= ?2 AND t.date <= ?3 "
+	    "GROUP BY t.txid ORDER BY t.date, t.txid", &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	bind_date(st, 2, from, "");
+	bind_date(st, 3, to, "9999-12-31");
+	row.balance = *opening;
+	status = TOK_OK;
+	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.txid = sqlite3_column_int64(st, 0);
+		date_parse((const char *)sqlite3_column_text(st, 1), &row.date,
+		    e);
+		row.type = (const char *)sqlite3_column_text(st, 2);
+		row.ref = (const char *)sqlite3_column_text(st, 3);
+		row.memo = (const char *)sqlite3_column_text(st, 4);
+		row.amount = sqlite3_column_int64(st, 5);
+		if (__builtin_add_overflow(row.balance, row.amount,
+		    &row.balance))
+			status = tok_fail(e, TOK_VERIFY, "txid %lld: running "
+			    "balance out of range", (long long)row.txid);
+		else
+			status = fn(arg, &row, e);
+	}
+	if (status == TOK_OK && rc != SQLITE_DONE)
+		status = ledger_sqlfail(l, e, "reading a statement");
+	sqlite3_finalize(st);
+	return status;
+}

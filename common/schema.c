@@ -1,0 +1,83 @@
+/* schema.c - the ledger's schema and its forward migrations */
+#include "ledger_priv.h"
+
+/* 'tok1' in PRAGMA application_id marks a file as a tok ledger. */
+const int tok_application_id = 0x746f6b31;
+
+/*
+ * migrations[i] takes a ledger from user_version i to i + 1.  Append
+ * only: a released step is never edited, a change is a new step.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE txn ("
+	"  txid INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  type TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  recorded TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  memo TEXT NOT NULL,"
+	"  reverses INTEGER REFERENCES txn(txid),"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	");"
+	"CREATE TABLE posting ("
+	"  txid INTEGER NOT NULL REFERENCES txn(txid),"
+	"  seq INTEGER NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL"
+	"    CHECK (typeof(amount) = 'integer' AND amount <> 0),"
+	"  PRIMARY KEY (txid, seq)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX posting_account ON posting(account, txid);"
+	/* A cache of each account's balance, kept by a trigger.  Its CHECKs
+	 * are the last line of defence: an integer that overflowed into a
+	 * REAL, or a worker below zero, aborts the statement. */
+	"CREATE TABLE account_balance ("
+	"  account TEXT PRIMARY KEY,"
+	"  amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer'),"
+	"  CHECK (account LIKE 'platform:%' OR amount >= 0)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER posting_balance AFTER INSERT ON posting BEGIN"
+	"  INSERT INTO account_balance(account, amount)"
+	"  VALUES (new.account, new.amount)"
+	"  ON CONFLICT(account) DO UPDATE SET amount = amount + excluded.amount;"
+	"END;"
+	"CREATE TRIGGER txn_no_update BEFORE UPDATE ON txn BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER txn_no_delete BEFORE DELETE ON txn BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER posting_no_update BEFORE UPDATE ON posting BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER posting_no_delete BEFORE DELETE ON posting BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER balance_no_delete BEFORE DELETE ON account_balance BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;",
+};
+
+int
+schema_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+/* Runs the steps from `from` to the current version inside the caller's
+ * write transaction; the caller commits them as one. */
+int
+schema_migrate(struct ledger *l, int from, struct tok_err *e)
+{
+	char sql[96];
+	int v;
+
+	for (v = from; v < schema_version(); v++)
+		if (ledger_exec(l, migrations[v], e) != TOK_OK)
+			return tok_err_prefix(e, "migrating to schema %d", v + 1);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
+	    "PRAGMA user_version = %d;", tok_application_id, schema_version());
+	return ledger_exec(l, sql, e);
+}

@@ -1,0 +1,284 @@
+/*
+ * tok.h - the public interface of libtok, the library all tok tools link.
+ *
+ * The library never prints and never exits: a function that can fail
+ * returns an exit status (enum tok_status) and fills a struct tok_err
+ * with a message; the binary decides what to print.  Prototypes are
+ * grouped by the file that defines them.
+ */
+#ifndef TOK_H
+#define TOK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stddef.h>
+
+/* Exit statuses shared by all five tools (DESIGN.md section 9). */
+enum tok_status {
+	TOK_OK = 0,
+	TOK_REFUSED = 1,   /* refusal the operator can act on */
+	TOK_USAGE = 2,     /* bad command line */
+	TOK_DATAERR = 3,   /* bad input data */
+	TOK_UNUSABLE = 4,  /* ledger or config unusable */
+	TOK_VERIFY = 5,    /* verification failed */
+};
+
+/* err.c */
+struct tok_err {
+	int status;        /* enum tok_status */
+	char msg[1024];
+};
+/* Fills e and returns status, so callers can write: return tok_fail(e, ...). */
+int tok_fail(struct tok_err *e, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prepends "prefix: " to the message already in e; returns e->status. */
+int tok_err_prefix(struct tok_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* amount.c - fixed-point amounts held as int64 units */
+#define TOK_MAX_DECIMALS 8
+/*
+ * Parses a plain decimal ("12", "12.5", "0.05") into units with at most
+ * `decimals` fraction digits.  Refuses signs, exponents, commas, spaces,
+ * more fraction digits than allowed and values past INT64_MAX.  When
+ * allow_zero is false, zero is refused too.  The message quotes the input.
+ */
+int amount_parse(const char *s, int decimals, int allow_zero, int64_t *out,
+    struct tok_err *e);
+/* Writes units as a decimal with exactly `decimals` digits; buf >= 32. */
+char *amount_format(int64_t units, int decimals, char *buf, size_t len);
+/* Parses the ledger-independent integer in s (no sign) into *out; 0 or -1. */
+int uint_parse(const char *s, int64_t max, int64_t *out);
+
+/* date.c - ISO 8601 dates and UTC timestamps */
+/* "YYYY-MM-DD" -> days since 1970-01-01; validates the calendar. */
+int date_parse(const char *s, int64_t *days, struct tok_err *e);
+/* "YYYY-MM-DDTHH:MM:SSZ" (or a date alone, meaning 00:00:00) -> epoch s. */
+int timestamp_parse(const char *s, int64_t *epoch, struct tok_err *e);
+char *date_format(int64_t days, char *buf, size_t len);          /* >= 11 */
+char *timestamp_format(int64_t epoch, char *buf, size_t len);    /* >= 21 */
+/* The clock: $TOK_NOW when set, else the system time (UTC). */
+int tok_now(int64_t *epoch, struct tok_err *e);
+
+/* names.c - worker names, refs, memos */
+#define TOK_NAME_MAX 64
+#define TOK_REF_MAX 128
+#define TOK_MEMO_MAX 1024
+/* 1-64 characters of A-Za-z0-9._- */
+int worker_valid(const char *name, struct tok_err *e);
+/* 1-128 printable ASCII characters, no space; "auto:" is reserved. */
+int ref_valid(const char *ref, struct tok_err *e);
+/* Valid UTF-8, no NUL, at most TOK_MEMO_MAX bytes. */
+int memo_valid(const char *memo, struct tok_err *e);
+/* Returns 1 when s is valid UTF-8 of len bytes; else 0 and *bad = offset. */
+int utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* config.c - tok.yaml (see tok.yaml(5)) */
+enum tok_above_cap { ABOVE_CAP_REFUSE, ABOVE_CAP_VOTE };
+enum tok_vote_method { VOTE_TOKEN, VOTE_MEMBER, VOTE_QUADRATIC };
+#define TOK_MAX_TIERS 16
+struct tok_tier {
+	char name[TOK_NAME_MAX + 1];
+	int64_t min_earned;        /* units of the ledger's decimals */
+	char min_earned_text[32];  /* as written, re-parsed once decimals known */
+};
+struct tok_config {
+	char path[4096];           /* file read, "" for built-in defaults */
+	char currency[4];          /* ISO 4217 code, default "EUR" */
+	int currency_decimals;     /* minor units, default 2 */
+	int token_decimals;        /* for new ledgers, default 2 */
+	char hmac_key_file[4096];  /* "" when the chain is plain SHA-256 */
+	int ntiers;
+	struct tok_tier tiers[TOK_MAX_TIERS];
+	struct {
+		int notice_days;           /* default 30 */
+		int max_increase_pct;      /* default 10 */
+		int window_days;           /* default 90 */
+		enum tok_above_cap above_cap;  /* default vote */
+		int decreases_immediate;   /* default 1 */
+	} pricing;
+	struct {
+		enum tok_vote_method method;   /* default token */
+		int quorum_pct;                /* default 20 */
+		int threshold_pct;             /* default 50 */
+		int days;                      /* default 7 */
+		int max_voter_share_pct;       /* default 0 = no cap */
+	} governance;
+	struct {
+		int after_days;            /* default 0 = never */
+		int warn_days;             /* default 30 */
+	} expiry;
+};
+/* Fills c with the built-in defaults. */
+void config_defaults(struct tok_config *c);
+/*
+ * Finds and loads the config: `path` (from --config) when not NULL, else
+ * $TOK_CONFIG, $XDG_CONFIG_HOME/tok/tok.yaml (~/.config/...), /etc/tok/tok.yaml,
+ * else the defaults.  Errors name file:line:column; status TOK_UNUSABLE.
+ */
+int config_load(const char *path, struct tok_config *c, struct tok_err *e);
+/* Loads one named file (used by config_load and the fuzz target). */
+int config_load_file(const char *path, struct tok_config *c, struct tok_err *e);
+/* Loads from memory; `name` is used in messages. */
+int config_load_buffer(const char *buf, size_t len, const char *name,
+    struct tok_config *c, struct tok_err *e);
+
+/* record.c - TSV records with a header line (DESIGN.md section 5) */
+struct rec_reader;
+/*
+ * Reads a header line and then one record per call.  `name` is used in
+ * messages ("-" is shown as "stdin").  Columns are matched by name;
+ * `required` columns must be present; columns of the shared vocabulary
+ * that the tool does not use are ignored; any other name is refused.
+ */
+int rec_open(struct rec_reader **r, FILE *f, const char *name,
+    const char *const *required, const char *const *optional,
+    struct tok_err *e);
+/*
+ * Reads the next record: returns TOK_OK with *got = 1, or TOK_OK with
+ * *got = 0 at end of input, or an error (message "line N: column C ...").
+ * After an error in one line, the next call reads the next line.
+ */
+int rec_next(struct rec_reader *r, int *got, struct tok_err *e);
+/* The current record's value of column `col` (unescaped), or NULL. */
+const char *rec_get(const struct rec_reader *r, const char *col);
+/* The line number of the current record, and its raw text (no newline). */
+long rec_line(const struct rec_reader *r);
+const char *rec_raw(const struct rec_reader *r);
+/* The header line as read (no newline). */
+const char *rec_header(const struct rec_reader *r);
+void rec_close(struct rec_reader *r);
+/* 1 when name is in the shared column vocabulary. */
+int column_known(const char *name);
+/* Writes s to f with tab, newline, CR and backslash escaped. */
+int tsv_escape(FILE *f, const char *s);
+
+/* output.c - table, tsv, csv and json output */
+enum out_format { OUT_AUTO, OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON };
+/* Column flags: numeric columns align right and are JSON numbers. */
+#define COL_NUM 1
+struct out_col {
+	const char *name;
+	int flags;
+};
+struct out;
+int out_format_parse(const char *s, enum out_format *f);
+/* OUT_AUTO becomes table when fd is a terminal, else tsv. */
+enum out_format out_format_resolve(enum out_format f, int fd);
+int out_open(struct out **o, FILE *dst, enum out_format f,
+    const struct out_col *cols, int ncols, struct tok_err *e);
+/* One row: ncols strings (NULL is printed as empty / JSON null). */
+int out_row(struct out *o, const char *const *fields, struct tok_err *e);
+/* Flushes (renders a table), frees; returns an error if writing failed. */
+int out_close(struct out *o, struct tok_err *e);
+
+/* ledger.c - opening, creating and migrating the ledger */
+struct ledger;
+enum ledger_mode { LEDGER_READ, LEDGER_WRITE };
+struct ledger_opts {
+	const char *path;      /* --db, or NULL for the lookup of section 4 */
+	double wait;           /* seconds of busy timeout; < 0 for default */
+	const struct tok_config *config;
+};
+/*
+ * LEDGER_WRITE creates the ledger (mode 0600, WAL) when it does not exist;
+ * LEDGER_READ refuses a missing ledger.  Refuses a file that is not a tok
+ * ledger, a world-writable file, and a schema newer than this build.
+ */
+int ledger_open(struct ledger **l, enum ledger_mode mode,
+    const struct ledger_opts *o, struct tok_err *e);
+void ledger_close(struct ledger *l);
+const char *ledger_path(const struct ledger *l);
+int ledger_decimals(const struct ledger *l);
+/* Resolves the ledger path of section 4 into buf. */
+int ledger_find(const char *opt, char *buf, size_t len, struct tok_err *e);
+/* Write transactions: BEGIN IMMEDIATE ... COMMIT or ROLLBACK. */
+int ledger_begin(struct ledger *l, struct tok_err *e);
+int ledger_commit(struct ledger *l, struct tok_err *e);
+void ledger_rollback(struct ledger *l);
+/* Read snapshot for reports. */
+int ledger_begin_read(struct ledger *l, struct tok_err *e);
+
+/* txn.c - posting transactions */
+#define TOK_MAX_POSTINGS 8
+struct posting {
+	const char *account;
+	int64_t amount;        /* units; credits positive, debits negative */
+};
+struct txn {
+	const char *ref;       /* NULL: an "auto:" ref is generated */
+	const char *type;      /* "earn", "buy", ... */
+	const char *memo;      /* NULL or "" for none */
+	int64_t date;          /* business date in days; < 0: today */
+	int date_given;        /* compare date on an existing ref */
+	int memo_given;        /* compare memo on an existing ref */
+	int64_t reverses;      /* txid this one reverses, 0 for none */
+	int npostings;
+	struct posting postings[TOK_MAX_POSTINGS];
+};
+struct txn_result {
+	int64_t txid;
+	int exists;            /* 1: the ref was already recorded */
+	int64_t date;          /* business date recorded */
+};
+/*
+ * Records t inside the caller's write transaction.  The same ref with the
+ * same content gives exists = 1 and the original txid; with different
+ * content, TOK_REFUSED naming the field that differs.  A ref first made
+ * earlier in the same write transaction is refused as a duplicate
+ * (TOK_DATAERR).
+ */
+int txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
+    struct tok_err *e);
+
+/* query.c - reads for reports */
+struct balance_row {
+	const char *account;
+	int64_t amount;
+};
+/* Calls fn for each worker account (platform accounts excluded) whose
+ * balance on business date as_of (< 0: all) is at least min, by name. */
+int query_balances(struct ledger *l, int64_t as_of, int64_t min,
+    int (*fn)(void *, const struct balance_row *, struct tok_err *),
+    void *arg, struct tok_err *e);
+/* Balance of one account; TOK_REFUSED when it has no postings. */
+int query_balance(struct ledger *l, const char *account, int64_t *amount,
+    struct tok_err *e);
+struct statement_row {
+	int64_t txid;
+	int64_t date;
+	const char *type;
+	const char *ref;
+	const char *memo;
+	int64_t amount;        /* signed, for this account */
+	int64_t balance;       /* running balance after this transaction */
+};
+/* Rows for account with from <= date <= to (< 0: open); *opening gets the
+ * balance before `from`. */
+int query_statement(struct ledger *l, const char *account, int64_t from,
+    int64_t to, int64_t *opening,
+    int (*fn)(void *, const struct statement_row *, struct tok_err *),
+    void *arg, struct tok_err *e);
+/* 1 when the account has any posting. */
+int query_account_exists(struct ledger *l, const char *account, int *exists,
+    struct tok_err *e);
+
+/* verify.c - recomputes the invariants and the hash chain */
+struct verify_check {
+	const char *name;      /* "sum", "nonnegative", "cache", "chain" */
+	int ok;
+	int64_t txid;          /* first bad transaction, 0 when ok */
+	char detail[256];
+};
+#define VERIFY_NCHECKS 4
+struct verify_result {
+	int64_t transactions;
+	int64_t postings;
+	char head[65];         /* hash of the last transaction, hex */
+	struct verify_check checks[VERIFY_NCHECKS];
+};
+/* Returns TOK_OK when every check passed, TOK_VERIFY when one failed,
+ * another status when the ledger could not be read. */
+int ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e);
+
+#endif

@@ -1,0 +1,298 @@
+/* txn.c - recording a transaction: double entry, idempotency by ref,
+ * and the hash chain */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_priv.h"
+
+/* insert_txn()'s answer when the ref is already recorded. */
+#define REF_TAKEN (-1)
+
+#define ZERO_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+int
+txn_hash(struct ledger *l, const char *prev, int64_t txid, const char *ref,
+    const char *type, const char *date, const char *recorded,
+    const char *actor, const char *memo, int64_t reverses,
+    const struct posting *p, int np, char *hex, struct tok_err *e)
+{
+	struct hasher *h;
+	struct canon c;
+	int i;
+
+	if (ledger_hasher(l, &h, e) != TOK_OK)
+		return e->status;
+	canon_init(&c);
+	canon_str(&c, prev);
+	canon_int(&c, txid);
+	canon_str(&c, ref);
+	canon_str(&c, type);
+	canon_str(&c, date);
+	canon_str(&c, recorded);
+	canon_str(&c, actor);
+	canon_str(&c, memo);
+	canon_int(&c, reverses);
+	canon_int(&c, np);
+	for (i = 0; i < np; i++) {
+		canon_str(&c, p[i].account);
+		canon_int(&c, p[i].amount);
+	}
+	if (c.overflow)
+		return tok_fail(e, TOK_DATAERR, "transaction too large to hash");
+	return hasher_hex(h, c.buf, c.len, hex, e);
+}
+
+static int
+check_balanced(const struct txn *t, struct tok_err *e)
+{
+	int64_t sum = 0;
+	int i;
+
+	if (t->npostings < 2 || t->npostings > TOK_MAX_POSTINGS)
+		return tok_fail(e, TOK_DATAERR, "a transaction needs 2 to %d "
+		    "postings", TOK_MAX_POSTINGS);
+	for (i = 0; i < t->npostings; i++)
+		if (t->postings[i].amount == 0 ||
+		    __builtin_add_overflow(sum, t->postings[i].amount, &sum))
+			return tok_fail(e, TOK_DATAERR, "posting %d: amount "
+			    "zero or out of range", i + 1);
+	if (sum != 0)
+		return tok_fail(e, TOK_DATAERR, "postings do not sum to zero");
+	return TOK_OK;
+}
+
+static int
+load_tip(struct ledger *l, struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (l->tip_loaded)
+		return TOK_OK;
+	if (ledger_stmt(l, ST_TIP, &st, e) != TOK_OK)
+		return e->status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		l->tip_txid = sqlite3_column_int64(st, 0);
+		snprintf(l->tip_hash, sizeof(l->tip_hash), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+	} else if (rc == SQLITE_DONE) {
+		l->tip_txid = 0;
+		strcpy(l->tip_hash, ZERO_HASH);
+	} else
+		return ledger_sqlfail(l, e, "reading the chain head");
+	sqlite3_reset(st);
+	l->tip_loaded = 1;
+	return TOK_OK;
+}
+
+/* Says which field of t differs from the transaction already recorded
+ * under its ref, or 0 when t is the same again. */
+static int
+compare_existing(struct ledger *l, const struct txn *t, int64_t txid,
+    const char *type, const char *date, const char *memo, struct tok_err *e)
+{
+	char want[16], a[32], b[32];
+	sqlite3_stmt *st;
+	int i = 0, rc;
+
+	if (strcmp(type, t->type) != 0)
+		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: type %s "
+		    "differs from txid %lld (%s)", t->ref, t->type,
+		    (long long)txid, type);
+	if (t->date_given && strcmp(date_format(t->date, want, sizeof(want)),
+	    date) != 0)
+		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: date %s "
+		    "differs from txid %lld (%s)", t->ref, want,
+		    (long long)txid, date);
+	if (t->memo_given && strcmp(t->memo ? t->memo : "", memo) != 0)
+		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: memo "
+		    "differs from txid %lld", t->ref, (long long)txid);
+	if (ledger_stmt(l, ST_POSTINGS_OF, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, txid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *acct = (const char *)sqlite3_column_text(st, 0);
+		int64_t amt = sqlite3_column_int64(st, 1);
+
+		if (i >= t->npostings || strcmp(acct, t->postings[i].account))
+			return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: "
+			    "account differs from txid %lld (%s)", t->ref,
+			    (long long)txid, acct);
+		if (amt != t->postings[i].amount)
+			return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: "
+			    "amount %s differs from txid %lld (%s)", t->ref,
+			    amount_format(llabs(t->postings[i].amount),
+			    l->decimals, a, sizeof(a)), (long long)txid,
+			    amount_format(llabs(amt), l->decimals, b, sizeof(b)));
+		i++;
+	}
+	if (rc != SQLITE_DONE)
+		return ledger_sqlfail(l, e, "reading postings");
+	if (i != t->npostings)
+		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: postings "
+		    "differ from txid %lld", t->ref, (long long)txid);
+	return TOK_OK;
+}
+
+/* The ref is taken: the same transaction again, a conflict, or a
+ * duplicate inside this write transaction. */
+static int
+existing(struct ledger *l, const struct txn *t, struct txn_result *res,
+    struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int64_t txid, days;
+
+	if (ledger_stmt(l, ST_TXN_BY_REF, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, t->ref, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return ledger_sqlfail(l, e, "looking up a ref");
+	txid = sqlite3_column_int64(st, 0);
+	if (l->write_first != 0 && txid >= l->write_first)
+		return tok_fail(e, TOK_DATAERR, "ref \"%s\": used twice in this "
+		    "batch", t->ref);
+	if (compare_existing(l, t, txid,
+	    (const char *)sqlite3_column_text(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 3), e) != TOK_OK)
+		return e->status;
+	date_parse((const char *)sqlite3_column_text(st, 2), &days, e);
+	res->txid = txid;
+	res->exists = 1;
+	res->date = days;
+	return TOK_OK;
+}
+
+static int
+insert_txn(struct ledger *l, const struct txn *t, int64_t txid,
+    const char *ref, const char *date, const char *hash, struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_stmt(l, ST_TXN_INSERT, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, txid);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, l->recorded, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, l->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, t->memo ? t->memo : "", -1, SQLITE_STATIC);
+	if (t->reverses)
+		sqlite3_bind_int64(st, 8, t->reverses);
+	sqlite3_bind_text(st, 9, l->tip_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return TOK_OK;
+	if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return REF_TAKEN;
+	return ledger_sqlfail(l, e, "recording a transaction");
+}
+
+static int
+insert_postings(struct ledger *l, const struct txn *t, int64_t txid,
+    struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	if (ledger_stmt(l, ST_POSTING_INSERT, &st, e) != TOK_OK)
+		return e->status;
+	for (i = 0; i < t->npostings; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, txid);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, t->postings[i].account, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, t->postings[i].amount);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			continue;
+		if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_CHECK)
+			return tok_fail(e, TOK_REFUSED, "account %s: the "
+			    "balance would go below zero or out of range",
+			    t->postings[i].account);
+		return ledger_sqlfail(l, e, "recording a posting");
+	}
+	return TOK_OK;
+}
+
+static int
+step_simple(struct ledger *l, enum ledger_stmt which, struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_stmt(l, which, &st, e) != TOK_OK)
+		return e->status;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TOK_OK : ledger_sqlfail(l, e, "savepoint");
+}
+
+/* Inserts the transaction under a savepoint, so that a posting refused
+ * halfway leaves nothing behind and the batch can go on. */
+static int
+insert_all(struct ledger *l, const struct txn *t, int64_t txid,
+    const char *ref, const char *date, const char *hash, struct tok_err *e)
+{
+	int rc;
+
+	if (step_simple(l, ST_SAVEPOINT, e) != TOK_OK)
+		return e->status;
+	rc = insert_txn(l, t, txid, ref, date, hash, e);
+	if (rc == TOK_OK)
+		rc = insert_postings(l, t, txid, e);
+	if (rc != TOK_OK)
+		step_simple(l, ST_ROLLBACK_TO, e);
+	if (step_simple(l, ST_RELEASE, e) != TOK_OK)
+		return e->status;
+	return rc;
+}
+
+int
+txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
+    struct tok_err *e)
+{
+	char ref[TOK_REF_MAX + 1], date[16], hash[65];
+	int64_t txid;
+	int rc;
+
+	if (!l->in_write)
+		return tok_fail(e, TOK_UNUSABLE, "txn_post outside a write "
+		    "transaction");
+	if (check_balanced(t, e) != TOK_OK || load_tip(l, e) != TOK_OK)
+		return e->status;
+	txid = l->tip_txid + 1;
+	if (t->ref != NULL)
+		snprintf(ref, sizeof(ref), "%s", t->ref);
+	else
+		snprintf(ref, sizeof(ref), "auto:%lld", (long long)txid);
+	res->date = t->date_given ? t->date : l->today;
+	date_format(res->date, date, sizeof(date));
+	if (txn_hash(l, l->tip_hash, txid, ref, t->type, date, l->recorded,
+	    l->actor, t->memo ? t->memo : "", t->reverses, t->postings,
+	    t->npostings, hash, e) != TOK_OK)
+		return e->status;
+	rc = insert_all(l, t, txid, ref, date, hash, e);
+	if (rc == REF_TAKEN && t->ref != NULL)
+		return existing(l, t, res, e);
+	if (rc == REF_TAKEN)
+		return tok_fail(e, TOK_UNUSABLE, "ref %s: taken", ref);
+	if (rc != TOK_OK)
+		return rc;
+	if (l->write_first == 0)
+		l->write_first = txid;
+	l->tip_txid = txid;
+	memcpy(l->tip_hash, hash, sizeof(hash));
+	res->txid = txid;
+	res->exists = 0;
+	return TOK_OK;
+}

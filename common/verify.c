@@ -1,0 +1,181 @@
+/* verify.c - recomputes what the ledger promises: every transaction sums
+ * to zero, no worker ever below zero, the balance cache, the hash chain */
+#include <string.h>
+
+#include "ledger_priv.h"
+
+enum { CHECK_SUM, CHECK_NONNEG, CHECK_CACHE, CHECK_CHAIN };
+
+static void
+flag(struct verify_result *r, int which, int64_t txid, const char *fmt,
+    const char *arg)
+{
+	struct verify_check *c = &r->checks[which];
+
+	if (!c->ok)
+		return;          /* the first bad transaction is what counts */
+	c->ok = 0;
+	c->txid = txid;
+	snprintf(c->detail, sizeof(c->detail), fmt, arg);
+}
+
+/* One transaction's postings, read from a cursor ordered by txid. */
+struct postings_cursor {
+	sqlite3_stmt *st;
+	int rc;                /* last sqlite3_step() answer */
+	char accounts[TOK_MAX_POSTINGS][TOK_NAME_MAX + 16];
+	struct posting p[TOK_MAX_POSTINGS];
+	int n;
+	int too_many;
+};
+
+/* Gathers the postings of txid; postings of smaller txids (orphans)
+ * are counted in *orphan. */
+static void
+postings_of(struct postings_cursor *c, int64_t txid, int64_t *orphan)
+{
+	c->n = 0;
+	c->too_many = 0;
+	while (c->rc == SQLITE_ROW) {
+		int64_t t = sqlite3_column_int64(c->st, 0);
+
+		if (t > txid)
+			break;
+		if (t < txid) {
+			if (*orphan == 0)
+				*orphan = t;
+		} else if (c->n < TOK_MAX_POSTINGS) {
+			snprintf(c->accounts[c->n], sizeof(c->accounts[0]),
+			    "%s", (const char *)sqlite3_column_text(c->st, 1));
+			c->p[c->n].account = c->accounts[c->n];
+			c->p[c->n].amount = sqlite3_column_int64(c->st, 2);
+			c->n++;
+		} else
+			c->too_many = 1;
+		c->rc = sqlite3_step(c->st);
+	}
+}
+
+static void
+check_txn(struct ledger *l, struct verify_result *r, sqlite3_stmt *t,
+    struct postings_cursor *c, char *prev, struct tok_err *e)
+{
+	int64_t txid = sqlite3_column_int64(t, 0), sum = 0;
+	const char *stored_prev = (const char *)sqlite3_column_text(t, 8);
+	const char *stored = (const char *)sqlite3_column_text(t, 9);
+	char hex[65];
+	int i, overflow = 0;
+
+	for (i = 0; i < c->n; i++)
+		overflow |= __builtin_add_overflow(sum, c->p[i].amount, &sum);
+	if (c->n < 2 || c->too_many || overflow || sum != 0)
+		flag(r, CHECK_SUM, txid, "%s", "postings do not sum to zero");
+	if (strcmp(stored_prev, prev) != 0)
+		flag(r, CHECK_CHAIN, txid, "%s", "does not follow the "
+		    "transaction before it (one was removed or reordered)");
+	else if (txn_hash(l, prev, txid,
+	    (const char *)sqlite3_column_text(t, 1),
+	    (const char *)sqlite3_column_text(t, 2),
+	    (const char *)sqlite3_column_text(t, 3),
+	    (const char *)sqlite3_column_text(t, 4),
+	    (const char *)sqlite3_column_text(t, 5),
+	    (const char *)sqlite3_column_text(t, 6),
+	    sqlite3_column_int64(t, 7), c->p, c->n, hex, e) != TOK_OK ||
+	    strcmp(hex, stored) != 0)
+		flag(r, CHECK_CHAIN, txid, "%s", "hash does not match its "
+		    "content (changed outside tok)");
+	snprintf(prev, 65, "%s", stored);
+}
+
+static int
+walk_chain(struct ledger *l, struct verify_result *r, struct tok_err *e)
+{
+	sqlite3_stmt *t = NULL;
+	struct postings_cursor c = { 0 };
+	char prev[65];
+	int64_t orphan = 0;
+	int rc = SQLITE_DONE;
+	struct hasher *h;
+
+	memset(prev, '0', 64);
+	prev[64] = '\0';
+	if (ledger_hasher(l, &h, e) != TOK_OK)
+		return e->status;
+	if (sqlite3_prepare_v2(l->db, "SELECT txid, ref, type, date, recorded,"
+	    " actor, memo, coalesce(reverses, 0), prev_hash, hash FROM txn "
+	    "ORDER BY txid", -1, &t, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "SELECT txid, account, amount FROM "
+	    "posting ORDER BY txid, seq", -1, &c.st, NULL) != SQLITE_OK) {
+		ledger_sqlfail(l, e, "reading transactions");
+		goto out;
+	}
+	c.rc = sqlite3_step(c.st);
+	while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
+		postings_of(&c, sqlite3_column_int64(t, 0), &orphan);
+		check_txn(l, r, t, &c, prev, e);
+		r->transactions++;
+		r->postings += c.n;
+	}
+	if (c.rc == SQLITE_ROW && orphan == 0)
+		orphan = sqlite3_column_int64(c.st, 0);
+	if (orphan != 0)
+		flag(r, CHECK_SUM, orphan, "%s", "postings without a transaction");
+	memcpy(r->head, prev, sizeof(r->head));
+	if (rc != SQLITE_DONE || (c.rc != SQLITE_DONE && c.rc != SQLITE_ROW))
+		ledger_sqlfail(l, e, "reading transactions");
+out:
+	sqlite3_finalize(t);
+	sqlite3_finalize(c.st);
+	return rc == SQLITE_DONE ? TOK_OK : e->status;
+}
+
+/* Runs a query whose first row, if any, names a failure: txid, detail. */
+static int
+first_failure(struct ledger *l, struct verify_result *r, int which,
+    const char *sql, const char *fmt, struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "verifying");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		flag(r, which, sqlite3_column_int64(st, 0), fmt,
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sqlfail(l, e, "verifying");
+	return TOK_OK;
+}
+
+int
+ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
+{
+	static const char *const names[VERIFY_NCHECKS] = {
+		"sum", "nonnegative", "cache", "chain"
+	};
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < VERIFY_NCHECKS; i++) {
+		r->checks[i].name = names[i];
+		r->checks[i].ok = 1;
+	}
+	if (walk_chain(l, r, e) != TOK_OK ||
+	    first_failure(l, r, CHECK_NONNEG, "SELECT txid, account FROM ("
+	    "SELECT txid, account, sum(amount) OVER (PARTITION BY account "
+	    "ORDER BY txid ROWS UNBOUNDED PRECEDING) AS running FROM posting "
+	    "WHERE account NOT GLOB 'platform:*') WHERE running < 0 "
+	    "ORDER BY txid LIMIT 1", "worker %s goes below zero", e) ||
+	    first_failure(l, r, CHECK_CACHE, "SELECT 0, account FROM "
+	    "(SELECT account, sum(amount) AS total FROM posting GROUP BY "
+	    "account) p FULL JOIN account_balance b USING (account) "
+	    "WHERE p.total IS NOT b.amount LIMIT 1",
+	    "cached balance of %s differs from its postings", e))
+		return e->status;
+	for (i = 0; i < VERIFY_NCHECKS; i++)
+		if (!r->checks[i].ok)
+			return TOK_VERIFY;
+	return TOK_OK;
+}
