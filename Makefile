@@ -29,14 +29,15 @@ LIB_SRC = $(wildcard common/*.c)
 LIB_OBJ = $(LIB_SRC:common/%.c=obj/common/%.o)
 CLI_SRC = $(filter-out cmd/tok-%.c,$(wildcard cmd/*.c))
 CLI_OBJ = $(CLI_SRC:cmd/%.c=obj/cmd/%.o)
+FUZZ = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TIME ?= 60
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
-BATS ?= bats
 
 # Objects are rebuilt whenever the flags change (e.g. SANITIZE=1).
 FLAGS_LINE = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
-$(shell mkdir -p obj/common obj/cmd bin; \
+$(shell mkdir -p obj/common obj/cmd obj/fuzz bin; \
 	echo '$(FLAGS_LINE)' | cmp -s - obj/.flags || echo '$(FLAGS_LINE)' > obj/.flags)
 
 all: $(BINS)
@@ -54,16 +55,38 @@ obj/libtok.a: $(LIB_OBJ)
 bin/%: obj/cmd/%.o $(CLI_OBJ) obj/libtok.a
 	$(CC) $(LDFLAGS) -o $@ $< $(CLI_OBJ) obj/libtok.a $(LDLIBS)
 
+obj/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c obj/libtok.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c obj/libtok.a \
+		$(LDLIBS)
+
 deps:
 	@sh tests/deps.sh
 
 check: deps
 	$(MAKE) all
 	$(MAKE) lint
-	TOK_BIN=$(CURDIR)/bin $(BATS) tests/
+	$(MAKE) fuzz-replay
+	TOK_BIN=$(CURDIR)/bin sh tests/run.sh
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+
+# Every input kept in the fuzz corpus, run once through its target.
+fuzz-replay: $(FUZZ:%=obj/fuzz/%)
+	for t in $(FUZZ); do obj/fuzz/$$t tests/fuzz/corpus/$$t/* || exit 1; done
+
+# libFuzzer with ASan+UBSan, FUZZ_TIME seconds a target; new finds land
+# in the corpus.
+fuzz:
+	mkdir -p obj/fuzz-clang
+	for t in $(FUZZ); do \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+			-D_DEFAULT_SOURCE -Icommon \
+			$$(pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_$$t.c \
+			$(LIB_SRC) -o obj/fuzz-clang/$$t $(LDLIBS) || exit 1; \
+		obj/fuzz-clang/$$t -max_total_time=$(FUZZ_TIME) \
+			tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 demo: deps
 	$(MAKE) all
@@ -96,5 +119,6 @@ uninstall:
 clean:
 	rm -rf bin obj demo
 
-.PHONY: all deps check lint demo bench install uninstall clean
+.PHONY: all deps check lint fuzz fuzz-replay demo bench install uninstall \
+	clean
 .PRECIOUS: obj/cmd/%.o

@@ -135,8 +135,11 @@ read_line(struct rec_reader *r)
 			r->toolong = 1;
 	}
 	if (c == EOF) {
-		if (ferror(r->f))
+		if (ferror(r->f)) {
+			r->buf[0] = '\0';
+			r->len = 0;
 			return -1;
+		}
 		r->eof = 1;
 		if (n == 0)
 			return 0;
@@ -195,11 +198,11 @@ header_missing(struct rec_reader *r, const char *const *req,
 {
 	char list[768];
 	size_t o = 0;
-	int n = 0;
+	int n = 0, w;
 
 	list[0] = '\0';
 	for (; req != NULL && *req != NULL; req++, n++) {
-		int w = snprintf(list + o, sizeof(list) - o, "%s%s",
+		w = snprintf(list + o, sizeof(list) - o, "%s%s",
 		    n ? ", " : "", *req);
 		if (w < 0 || (size_t)w >= sizeof(list) - o)
 			break;
@@ -221,7 +224,7 @@ parse_header(struct rec_reader *r, const char *const *req,
 	char q[128], list[768];
 	const char *p, *end, *t;
 	size_t len, o = 0;
-	int i, j, any = 0, nmiss = 0;
+	int i, j, w, any = 0, nmiss = 0;
 
 	/* A UTF-8 byte order mark, as some editors write, is dropped. */
 	if (r->len >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0) {
@@ -276,7 +279,7 @@ parse_header(struct rec_reader *r, const char *const *req,
 				break;
 		if (j < r->ncols)
 			continue;
-		int w = snprintf(list + o, sizeof(list) - o, "%s\"%s\"",
+		w = snprintf(list + o, sizeof(list) - o, "%s\"%s\"",
 		    nmiss ? ", " : "", *req);
 		if (w > 0 && (size_t)w < sizeof(list) - o)
 			o += (size_t)w;
