@@ -183,10 +183,12 @@ cmd_verify(struct report *r)
 			    (long long)v.postings, v.head);
 		else
 			snprintf(detail, sizeof(detail), "%s", c->detail);
-		if (!c->ok)
+		if (!c->ok && c->txid)
 			warnx_("verify: %s: txid %s: %s", c->name, id, detail);
+		else if (!c->ok)
+			warnx_("verify: %s: %s", c->name, detail);
 		if (out_row(r->out, (const char *const[]){ c->name,
-		    c->ok ? "ok" : "failed", c->ok ? NULL : id, detail },
+		    c->ok ? "ok" : "failed", c->txid ? id : NULL, detail },
 		    &e) != TOK_OK)
 			die_err(&e);
 	}

@@ -647,8 +647,8 @@ check_tiers(struct cfgp *p)
 			    "tiers[%d].min_earned: %s", i, ae.msg);
 		if (i > 0 && t[i].min_earned <= t[i - 1].min_earned)
 			return fail_at(p, p->tier_mark[i],
-			    "tiers[%d].min_earned: %s: not more than "
-			    "tiers[%d].min_earned (%s)", i,
+			    "tiers[%d].min_earned: \"%s\": must be more "
+			    "than tiers[%d].min_earned \"%s\"", i,
 			    t[i].min_earned_text, i - 1,
 			    t[i - 1].min_earned_text);
 	}

@@ -108,30 +108,53 @@ canon_init(struct canon *c)
 	canon_str(c, "tok-txn-1");
 }
 
+/* Writes v in decimal at p; returns the length.  Hashing a million
+ * transactions must not spend its time in printf. */
+static size_t
+put_uint(char *p, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* Each field as "<length>:<bytes>," so that no two transactions encode
  * alike. */
-void
-canon_str(struct canon *c, const char *s)
+static void
+canon_bytes(struct canon *c, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-	int w;
-
-	w = snprintf(c->buf + c->len, sizeof(c->buf) - c->len, "%zu:", n);
-	if (w < 0 || (size_t)w + n + 1 >= sizeof(c->buf) - c->len) {
+	if (c->overflow || n + 24 >= sizeof(c->buf) - c->len) {
 		c->overflow = 1;
 		return;
 	}
-	c->len += (size_t)w;
+	c->len += put_uint(c->buf + c->len, n);
+	c->buf[c->len++] = ':';
 	memcpy(c->buf + c->len, s, n);
 	c->len += n;
 	c->buf[c->len++] = ',';
 }
 
 void
+canon_str(struct canon *c, const char *s)
+{
+	canon_bytes(c, s, strlen(s));
+}
+
+void
 canon_int(struct canon *c, long long v)
 {
-	char num[32];
+	char num[24];
+	size_t n = 0;
 
-	snprintf(num, sizeof(num), "%lld", v);
-	canon_str(c, num);
+	if (v < 0)
+		num[n++] = '-';
+	n += put_uint(num + n, v < 0 ? -(unsigned long long)v :
+	    (unsigned long long)v);
+	canon_bytes(c, num, n);
 }

@@ -346,8 +346,9 @@ static int
 open_db(struct ledger *l, enum ledger_mode mode, const struct ledger_opts *o,
     const struct tok_config *c, struct tok_err *e)
 {
-	int flags = mode == LEDGER_READ ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE;
+	/* One thread per process: SQLite's own mutexes are not needed. */
+	int flags = SQLITE_OPEN_NOMUTEX | (mode == LEDGER_READ ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	double wait = o->wait < 0 ? DEFAULT_WAIT : o->wait;
 	int empty = 0;
 

@@ -45,8 +45,12 @@ postings_of(struct postings_cursor *c, int64_t txid, int64_t *orphan)
 			if (*orphan == 0)
 				*orphan = t;
 		} else if (c->n < TOK_MAX_POSTINGS) {
-			snprintf(c->accounts[c->n], sizeof(c->accounts[0]),
-			    "%s", (const char *)sqlite3_column_text(c->st, 1));
+			const char *a = (const char *)
+			    sqlite3_column_text(c->st, 1);
+			size_t len = strnlen(a, sizeof(c->accounts[0]) - 1);
+
+			memcpy(c->accounts[c->n], a, len);
+			c->accounts[c->n][len] = '\0';
 			c->p[c->n].account = c->accounts[c->n];
 			c->p[c->n].amount = sqlite3_column_int64(c->st, 2);
 			c->n++;
@@ -129,24 +133,97 @@ out:
 	return rc == SQLITE_DONE ? TOK_OK : e->status;
 }
 
-/* Runs a query whose first row, if any, names a failure: txid, detail. */
-static int
-first_failure(struct ledger *l, struct verify_result *r, int which,
-    const char *sql, const char *fmt, struct tok_err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
+/* Walks every account's postings in txid order beside the balance
+ * cache, both sorted by account: one pass over a covering index checks
+ * that no worker ever went below zero and that each cached balance is the
+ * sum of its postings. */
+struct account_walk {
+	sqlite3_stmt *post, *cache;
+	int prc, crc;          /* last step of each cursor */
+	char account[TOK_NAME_MAX + 16];
+	int64_t total;
+};
 
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ledger_sqlfail(l, e, "verifying");
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		flag(r, which, sqlite3_column_int64(st, 0), fmt,
-		    (const char *)sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ledger_sqlfail(l, e, "verifying");
-	return TOK_OK;
+static void
+walk_account(struct account_walk *w, struct verify_result *r)
+{
+	struct verify_check *c = &r->checks[CHECK_NONNEG];
+	int64_t below = 0;       /* first txid that took it below zero */
+	int overflow = 0;
+
+	snprintf(w->account, sizeof(w->account), "%s",
+	    (const char *)sqlite3_column_text(w->post, 0));
+	w->total = 0;
+	while (w->prc == SQLITE_ROW && strcmp(w->account,
+	    (const char *)sqlite3_column_text(w->post, 0)) == 0) {
+		overflow |= __builtin_add_overflow(w->total,
+		    sqlite3_column_int64(w->post, 2), &w->total);
+		if (below == 0 && (w->total < 0 || overflow))
+			below = sqlite3_column_int64(w->post, 1);
+		w->prc = sqlite3_step(w->post);
+	}
+	/* Accounts come by name; the report wants the earliest txid. */
+	if (below != 0 && strncmp(w->account, "platform:", 9) != 0 &&
+	    (c->ok || below < c->txid)) {
+		c->ok = 1;
+		flag(r, CHECK_NONNEG, below, "worker %s goes below zero",
+		    w->account);
+	}
+}
+
+/* Compares the cache cursor's row(s) up to w->account with the total. */
+static void
+match_cache(struct account_walk *w, struct verify_result *r, int at_end)
+{
+	int cmp;
+
+	while (w->crc == SQLITE_ROW) {
+		const char *acct = (const char *)sqlite3_column_text(w->cache, 0);
+
+		cmp = at_end ? -1 : strcmp(acct, w->account);
+		if (cmp > 0)
+			break;
+		if (cmp < 0)
+			flag(r, CHECK_CACHE, 0, "cached balance of %s has no "
+			    "postings", acct);
+		else if (sqlite3_column_int64(w->cache, 1) != w->total)
+			flag(r, CHECK_CACHE, 0, "cached balance of %s differs "
+			    "from its postings", acct);
+		w->crc = sqlite3_step(w->cache);
+		if (cmp == 0)
+			return;
+	}
+	if (!at_end)
+		flag(r, CHECK_CACHE, 0, "%s has postings but no cached balance",
+		    w->account);
+}
+
+static int
+walk_accounts(struct ledger *l, struct verify_result *r, struct tok_err *e)
+{
+	struct account_walk w = { 0 };
+	int status = TOK_OK;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT account, txid, amount FROM "
+	    "posting ORDER BY account, txid", -1, &w.post, NULL) ||
+	    sqlite3_prepare_v2(l->db, "SELECT account, amount FROM "
+	    "account_balance ORDER BY account", -1, &w.cache, NULL)) {
+		status = ledger_sqlfail(l, e, "reading balances");
+		goto out;
+	}
+	w.prc = sqlite3_step(w.post);
+	w.crc = sqlite3_step(w.cache);
+	while (w.prc == SQLITE_ROW) {
+		walk_account(&w, r);
+		match_cache(&w, r, 0);
+	}
+	match_cache(&w, r, 1);
+	if (w.prc != SQLITE_DONE || w.crc != SQLITE_DONE)
+		status = ledger_sqlfail(l, e, "reading balances");
+out:
+	sqlite3_finalize(w.post);
+	sqlite3_finalize(w.cache);
+	return status;
 }
 
 int
@@ -162,17 +239,7 @@ ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 		r->checks[i].name = names[i];
 		r->checks[i].ok = 1;
 	}
-	if (walk_chain(l, r, e) != TOK_OK ||
-	    first_failure(l, r, CHECK_NONNEG, "SELECT txid, account FROM ("
-	    "SELECT txid, account, sum(amount) OVER (PARTITION BY account "
-	    "ORDER BY txid ROWS UNBOUNDED PRECEDING) AS running FROM posting "
-	    "WHERE account NOT GLOB 'platform:*') WHERE running < 0 "
-	    "ORDER BY txid LIMIT 1", "worker %s goes below zero", e) ||
-	    first_failure(l, r, CHECK_CACHE, "SELECT 0, account FROM "
-	    "(SELECT account, sum(amount) AS total FROM posting GROUP BY "
-	    "account) p FULL JOIN account_balance b USING (account) "
-	    "WHERE p.total IS NOT b.amount LIMIT 1",
-	    "cached balance of %s differs from its postings", e))
+	if (walk_chain(l, r, e) != TOK_OK || walk_accounts(l, r, e) != TOK_OK)
 		return e->status;
 	for (i = 0; i < VERIFY_NCHECKS; i++)
 		if (!r->checks[i].ok)
