@@ -154,10 +154,13 @@ run_single(struct earn *x, const char *worker, const char *amount)
 static void
 progress(long n, int done)
 {
+	static int tty = -1;
 	static time_t last;
 	time_t now;
 
-	if (!isatty(STDERR_FILENO))
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty)
 		return;
 	if (done) {
 		if (last)
@@ -183,12 +186,16 @@ reject(struct earn *x, struct batch *b, struct rec_reader *r,
     const struct tok_err *e)
 {
 	warnx_("%s: line %ld: %s", b->name, rec_line(r), e->msg);
+	if (e->status == TOK_UNUSABLE) {
+		/* The ledger failed under the batch: nothing more can land. */
+		ledger_rollback(x->ledger);
+		exit(TOK_UNUSABLE);
+	}
 	b->bad++;
 	if (e->status > b->worst)
 		b->worst = e->status;
 	if (b->rejects != NULL)
 		fprintf(b->rejects, "%s\n", rec_raw(r));
-	(void)x;
 }
 
 /* An empty field counts as absent, so that options fill it. */

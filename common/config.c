@@ -176,6 +176,13 @@ config_defaults(struct tok_config *c)
 }
 
 static int
+too_big(const char *name, struct tok_err *e)
+{
+	return tok_fail(e, TOK_UNUSABLE, "%s: larger than %d bytes (1 MiB); "
+	    "refusing it", name, CONFIG_MAX_BYTES);
+}
+
+static int
 fail_at(struct cfgp *p, yaml_mark_t m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -456,8 +463,9 @@ set_choice(struct cfgp *p, const struct key *k, const char *path,
 			*(int *)((char *)base + k->off) = c->value;
 			return TOK_OK;
 		}
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-		    n > 0 ? " | " : "", c->name);
+		if (n < sizeof(list))
+			n += (size_t)snprintf(list + n, sizeof(list) - n,
+			    "%s%s", n > 0 ? " | " : "", c->name);
 	}
 	return fail_at(p, p->ev.start_mark, "%s: \"%s\": not one of %s", path,
 	    ev_esc(p, q, sizeof(q)), list);
@@ -749,8 +757,7 @@ config_load_buffer(const char *buf, size_t len, const char *name,
 	int rc;
 
 	if (len > CONFIG_MAX_BYTES)
-		return tok_fail(e, TOK_UNUSABLE, "%s: larger than %d bytes "
-		    "(1 MiB); refusing it", name, CONFIG_MAX_BYTES);
+		return too_big(name, e);
 	memset(&p, 0, sizeof(p));
 	p.name = name;
 	p.buf = buf;
@@ -777,6 +784,57 @@ out:
 	return rc;
 }
 
+/* Reads fd to its end into *buf (malloc'd, caller frees). */
+static int
+read_all(int fd, const char *path, char **buf, size_t *len,
+    struct tok_err *e)
+{
+	size_t cap = 0;
+	ssize_t n;
+	char *p;
+
+	for (;;) {
+		if (*len == cap) {
+			cap = cap == 0 ? 8192 : cap * 2;
+			if (cap > CONFIG_MAX_BYTES + 1)
+				cap = CONFIG_MAX_BYTES + 1;
+			if ((p = realloc(*buf, cap)) == NULL)
+				return tok_fail(e, TOK_UNUSABLE, "%s: out of "
+				    "memory", path);
+			*buf = p;
+		}
+		if ((n = read(fd, *buf + *len, cap - *len)) == 0)
+			return TOK_OK;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return tok_fail(e, TOK_UNUSABLE, "%s: %s", path,
+			    strerror(errno));
+		if ((*len += (size_t)n) > CONFIG_MAX_BYTES)
+			return too_big(path, e);
+	}
+}
+
+/* Refuses what is not to be read as a config, before reading it. */
+static int
+check_file(int fd, const char *path, struct tok_err *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return tok_fail(e, TOK_UNUSABLE, "%s: %s", path,
+		    strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return tok_fail(e, TOK_UNUSABLE, "%s: %s", path,
+		    strerror(EISDIR));
+	if (st.st_mode & S_IWOTH)
+		return tok_fail(e, TOK_UNUSABLE, "%s: world-writable; "
+		    "refusing it (chmod o-w)", path);
+	if (S_ISREG(st.st_mode) && st.st_size > CONFIG_MAX_BYTES)
+		return too_big(path, e);
+	return TOK_OK;
+}
+
 /*
  * Reads the file at path into *buf (malloc'd, caller frees).  With
  * optional set, a missing file is not an error: *buf stays NULL.
@@ -785,66 +843,18 @@ static int
 read_config(const char *path, int optional, char **buf, size_t *len,
     struct tok_err *e)
 {
-	struct stat st;
-	size_t cap = 0;
-	ssize_t n;
-	char *p;
-	int fd, rc = TOK_UNUSABLE;
+	int fd, rc;
 
 	*buf = NULL;
 	*len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
 			return TOK_OK;
-		return tok_fail(e, rc, "%s: %s", path, strerror(errno));
+		return tok_fail(e, TOK_UNUSABLE, "%s: %s", path,
+		    strerror(errno));
 	}
-	if (fstat(fd, &st) == -1) {
-		tok_fail(e, rc, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (st.st_mode & S_IWOTH) {
-		tok_fail(e, rc, "%s: world-writable; refusing it (chmod o-w)",
-		    path);
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		tok_fail(e, rc, "%s: %s", path, strerror(EISDIR));
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > CONFIG_MAX_BYTES) {
-		tok_fail(e, rc, "%s: larger than %d bytes (1 MiB); refusing it",
-		    path, CONFIG_MAX_BYTES);
-		goto out;
-	}
-	for (;;) {
-		if (*len == cap) {
-			cap = cap == 0 ? 8192 : cap * 2;
-			if (cap > CONFIG_MAX_BYTES + 1)
-				cap = CONFIG_MAX_BYTES + 1;
-			if ((p = realloc(*buf, cap)) == NULL) {
-				tok_fail(e, rc, "%s: out of memory", path);
-				goto out;
-			}
-			*buf = p;
-		}
-		n = read(fd, *buf + *len, cap - *len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			tok_fail(e, rc, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-		if (*len > CONFIG_MAX_BYTES) {
-			tok_fail(e, rc, "%s: larger than %d bytes (1 MiB); "
-			    "refusing it", path, CONFIG_MAX_BYTES);
-			goto out;
-		}
-	}
-	rc = TOK_OK;
-out:
+	if ((rc = check_file(fd, path, e)) == TOK_OK)
+		rc = read_all(fd, path, buf, len, e);
 	close(fd);
 	if (rc != TOK_OK) {
 		free(*buf);

@@ -21,9 +21,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TXN_BY_REF] = "SELECT txid, type, date, memo FROM txn WHERE ref = ?",
 	[ST_POSTINGS_OF] = "SELECT account, amount FROM posting WHERE txid = ?"
 	    " ORDER BY seq",
-	[ST_SAVEPOINT] = "SAVEPOINT tok_txn",
-	[ST_RELEASE] = "RELEASE tok_txn",
-	[ST_ROLLBACK_TO] = "ROLLBACK TO tok_txn",
 	[ST_BALANCE] = "SELECT amount FROM account_balance WHERE account = ?",
 };
 
@@ -360,7 +357,10 @@ open_db(struct ledger *l, enum ledger_mode mode, const struct ledger_opts *o,
 	if (sqlite3_open_v2(l->path, &l->db, flags, NULL) != SQLITE_OK)
 		return ledger_sqlfail(l, e, "opening");
 	sqlite3_busy_timeout(l->db, (int)(wait * 1000));
+	/* A larger page cache keeps big batches from spilling pages to the
+	 * WAL again and again; it is a bound, not an allocation. */
 	if (mode == LEDGER_WRITE && ledger_exec(l, "PRAGMA synchronous = FULL;"
+	    "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;"
 	    "PRAGMA foreign_keys = ON;", e) != TOK_OK)
 		return e->status;
 	if (check_schema(l, mode, empty, c, e) != TOK_OK)

@@ -1,9 +1,10 @@
 /*
  * output.c - table, tsv, csv and json output
  *
- * tsv, csv and json stream one row at a time.  A table needs every row
- * before it can align the first, so rows are spooled to a temporary file
- * (memory stays flat) and printed by out_close.
+ * tsv, csv and json stream one row at a time.  csv quotes as RFC 4180 does
+ * but ends lines in LF, not CRLF, like every other tok output.  A table
+ * needs every row before it can align the first, so rows are spooled to a
+ * temporary file (memory stays flat) and printed by out_close.
  */
 #include <errno.h>
 #include <langinfo.h>

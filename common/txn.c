@@ -5,9 +5,6 @@
 
 #include "ledger_priv.h"
 
-/* insert_txn()'s answer when the ref is already recorded. */
-#define REF_TAKEN (-1)
-
 #define ZERO_HASH \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -136,20 +133,26 @@ compare_existing(struct ledger *l, const struct txn *t, int64_t txid,
 	return TOK_OK;
 }
 
-/* The ref is taken: the same transaction again, a conflict, or a
- * duplicate inside this write transaction. */
+/* Looks up t's ref.  When it is taken (*found = 1): the same transaction
+ * again fills res, a conflict or a duplicate inside this write
+ * transaction is an error. */
 static int
-existing(struct ledger *l, const struct txn *t, struct txn_result *res,
-    struct tok_err *e)
+existing(struct ledger *l, const struct txn *t, int *found,
+    struct txn_result *res, struct tok_err *e)
 {
 	sqlite3_stmt *st;
 	int64_t txid, days;
+	int rc;
 
+	*found = 0;
 	if (ledger_stmt(l, ST_TXN_BY_REF, &st, e) != TOK_OK)
 		return e->status;
 	sqlite3_bind_text(st, 1, t->ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return TOK_OK;
+	if (rc != SQLITE_ROW)
 		return ledger_sqlfail(l, e, "looking up a ref");
+	*found = 1;
 	txid = sqlite3_column_int64(st, 0);
 	if (l->write_first != 0 && txid >= l->write_first)
 		return tok_fail(e, TOK_DATAERR, "ref \"%s\": used twice in this "
@@ -188,11 +191,8 @@ insert_txn(struct ledger *l, const struct txn *t, int64_t txid,
 	sqlite3_bind_text(st, 10, hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return TOK_OK;
-	if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_UNIQUE)
-		return REF_TAKEN;
-	return ledger_sqlfail(l, e, "recording a transaction");
+	return rc == SQLITE_DONE ? TOK_OK :
+	    ledger_sqlfail(l, e, "recording a transaction");
 }
 
 static int
@@ -213,62 +213,69 @@ insert_postings(struct ledger *l, const struct txn *t, int64_t txid,
 		sqlite3_bind_int64(st, 4, t->postings[i].amount);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
-			continue;
-		if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_CHECK)
-			return tok_fail(e, TOK_REFUSED, "account %s: the "
-			    "balance would go below zero or out of range",
-			    t->postings[i].account);
-		return ledger_sqlfail(l, e, "recording a posting");
+		if (rc != SQLITE_DONE)
+			return ledger_sqlfail(l, e, "recording a posting");
 	}
 	return TOK_OK;
 }
 
+/* Checks, before anything is written, that every posting keeps its
+ * account in range and no worker below zero: an insert must not fail
+ * halfway, since undoing half a transaction would need a savepoint per
+ * transaction, which costs more than these lookups. */
 static int
-step_simple(struct ledger *l, enum ledger_stmt which, struct tok_err *e)
+check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
+	char have[32], short_by[32];
+	int64_t bal, after;
+	int i, rc;
 
-	if (ledger_stmt(l, which, &st, e) != TOK_OK)
-		return e->status;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TOK_OK : ledger_sqlfail(l, e, "savepoint");
+	for (i = 0; i < t->npostings; i++) {
+		const struct posting *p = &t->postings[i];
+
+		if ((rc = query_balance(l, p->account, &bal, e)) == TOK_REFUSED)
+			bal = 0;
+		else if (rc != TOK_OK)
+			return rc;
+		if (__builtin_add_overflow(bal, p->amount, &after))
+			return tok_fail(e, TOK_REFUSED, "account %s: the "
+			    "balance would go out of range", p->account);
+		if (after < 0 && strncmp(p->account, "platform:", 9) != 0)
+			return tok_fail(e, TOK_REFUSED, "worker %s: balance "
+			    "%s is short by %s", p->account,
+			    amount_format(bal, l->decimals, have, sizeof(have)),
+			    amount_format(-after, l->decimals, short_by,
+			    sizeof(short_by)));
+	}
+	return TOK_OK;
 }
 
-/* Inserts the transaction under a savepoint, so that a posting refused
- * halfway leaves nothing behind and the batch can go on. */
-static int
-insert_all(struct ledger *l, const struct txn *t, int64_t txid,
-    const char *ref, const char *date, const char *hash, struct tok_err *e)
-{
-	int rc;
-
-	if (step_simple(l, ST_SAVEPOINT, e) != TOK_OK)
-		return e->status;
-	rc = insert_txn(l, t, txid, ref, date, hash, e);
-	if (rc == TOK_OK)
-		rc = insert_postings(l, t, txid, e);
-	if (rc != TOK_OK)
-		step_simple(l, ST_ROLLBACK_TO, e);
-	if (step_simple(l, ST_RELEASE, e) != TOK_OK)
-		return e->status;
-	return rc;
-}
-
+/*
+ * Order matters: a ref already recorded answers before any balance check,
+ * so that re-running a spend that happened says "exists", not "short".
+ * Once the checks pass, an insert that fails is a ledger failure
+ * (TOK_UNUSABLE), after which the caller must roll back.
+ */
 int
 txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
     struct tok_err *e)
 {
 	char ref[TOK_REF_MAX + 1], date[16], hash[65];
 	int64_t txid;
-	int rc;
+	int found;
 
 	if (!l->in_write)
 		return tok_fail(e, TOK_UNUSABLE, "txn_post outside a write "
 		    "transaction");
 	if (check_balanced(t, e) != TOK_OK || load_tip(l, e) != TOK_OK)
+		return e->status;
+	if (t->ref != NULL) {
+		if (existing(l, t, &found, res, e) != TOK_OK)
+			return e->status;
+		if (found)
+			return TOK_OK;
+	}
+	if (check_balances(l, t, e) != TOK_OK)
 		return e->status;
 	txid = l->tip_txid + 1;
 	if (t->ref != NULL)
@@ -281,13 +288,9 @@ txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
 	    l->actor, t->memo ? t->memo : "", t->reverses, t->postings,
 	    t->npostings, hash, e) != TOK_OK)
 		return e->status;
-	rc = insert_all(l, t, txid, ref, date, hash, e);
-	if (rc == REF_TAKEN && t->ref != NULL)
-		return existing(l, t, res, e);
-	if (rc == REF_TAKEN)
-		return tok_fail(e, TOK_UNUSABLE, "ref %s: taken", ref);
-	if (rc != TOK_OK)
-		return rc;
+	if (insert_txn(l, t, txid, ref, date, hash, e) != TOK_OK ||
+	    insert_postings(l, t, txid, e) != TOK_OK)
+		return TOK_UNUSABLE;
 	if (l->write_first == 0)
 		l->write_first = txid;
 	l->tip_txid = txid;

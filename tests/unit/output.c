@@ -6,6 +6,9 @@
  * escapes \t \n \r \\ and \N for a NULL field, and writes them in FORMAT
  * (table, tsv, csv, json or auto).  ":n" marks a numeric column.
  * Prints the library's message on stderr and exits with its status.
+ *
+ * cc -std=c11 -D_DEFAULT_SOURCE -Icommon -o output tests/unit/output.c \
+ *     common/output.c common/record.c common/utf8.c common/err.c
  */
 #include <locale.h>
 #include <stdlib.h>

@@ -6,6 +6,9 @@
  * Reads records from FILE or stdin; for each prints "N<TAB>col=value..."
  * (values TSV-escaped, absent columns as col=-) or "N<TAB>error: MSG<TAB>RAW".
  * Exits with the status of the first error, 0 when none.
+ *
+ * cc -std=c11 -D_DEFAULT_SOURCE -Icommon -o records tests/unit/records.c \
+ *     common/record.c common/utf8.c common/err.c
  */
 #include <stdlib.h>
 #include <string.h>
