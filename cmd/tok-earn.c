@@ -181,11 +181,16 @@ struct batch {
 	int worst;             /* highest exit status among bad records */
 };
 
+/* Reports one bad record and keeps it for the rejects file.  Messages
+ * from the record reader already start with "line N:". */
 static void
 reject(struct earn *x, struct batch *b, struct rec_reader *r,
-    const struct tok_err *e)
+    const struct tok_err *e, int from_reader)
 {
-	warnx_("%s: line %ld: %s", b->name, rec_line(r), e->msg);
+	if (from_reader)
+		warnx_("%s: %s", b->name, e->msg);
+	else
+		warnx_("%s: line %ld: %s", b->name, rec_line(r), e->msg);
 	if (e->status == TOK_UNUSABLE) {
 		/* The ledger failed under the batch: nothing more can land. */
 		ledger_rollback(x->ledger);
@@ -216,7 +221,8 @@ read_batch(struct earn *x, struct rec_reader *r, struct batch *b)
 
 	for (;;) {
 		if (rec_next(r, &got, &e) != TOK_OK) {
-			reject(x, b, r, &e);
+			reject(x, b, r, &e, 1);
+			progress(++b->records, 0);
 			continue;
 		}
 		if (!got)
@@ -229,9 +235,9 @@ read_batch(struct earn *x, struct rec_reader *r, struct batch *b)
 		if (in.ref == NULL && x->ref_prefix == NULL) {
 			tok_fail(&e, TOK_DATAERR, "ref is empty (give it, or "
 			    "--ref-prefix)");
-			reject(x, b, r, &e);
+			reject(x, b, r, &e, 0);
 		} else if (earn_one(x, &in, &e) != TOK_OK)
-			reject(x, b, r, &e);
+			reject(x, b, r, &e, 0);
 		progress(++b->records, 0);
 	}
 	progress(b->records, 1);

@@ -41,8 +41,10 @@ fmt_amount(const struct report *r, int64_t v, char *buf)
 	return amount_format(v, r->decimals, buf, 32);
 }
 
+/* Opens the ledger for one consistent read; the output is opened by
+ * each report once nothing before its first row can fail. */
 static void
-open_read(struct report *r, const struct out_col *cols, int ncols)
+open_read(struct report *r)
 {
 	struct tok_err e;
 
@@ -50,7 +52,6 @@ open_read(struct report *r, const struct out_col *cols, int ncols)
 	r->decimals = ledger_decimals(r->ledger);
 	if (ledger_begin_read(r->ledger, &e) != TOK_OK)
 		die_err(&e);
-	r->out = cli_out(&r->cli, stdout, cols, ncols);
 }
 
 static void
@@ -85,9 +86,10 @@ cmd_balance(struct report *r, const char *worker)
 	int64_t v;
 
 	check_worker(worker);
-	open_read(r, balance_cols, 2);
+	open_read(r);
 	if (query_balance(r->ledger, worker, &v, &e) != TOK_OK)
 		die_err(&e);
+	r->out = cli_out(&r->cli, stdout, balance_cols, 2);
 	if (out_row(r->out, (const char *const[]){ worker,
 	    fmt_amount(r, v, amt) }, &e) != TOK_OK)
 		die_err(&e);
@@ -110,10 +112,15 @@ cmd_balances(struct report *r)
 	struct tok_err e;
 	int64_t min = 0;
 
-	open_read(r, balance_cols, 2);
+	/* The syntax first, the ledger's decimals once it is open. */
+	if (r->min != NULL &&
+	    amount_parse(r->min, TOK_MAX_DECIMALS, 1, &min, &e) != TOK_OK)
+		die(TOK_USAGE, "--min: %s", e.msg);
+	open_read(r);
 	if (r->min != NULL &&
 	    amount_parse(r->min, r->decimals, 1, &min, &e) != TOK_OK)
 		die(TOK_USAGE, "--min: %s", e.msg);
+	r->out = cli_out(&r->cli, stdout, balance_cols, 2);
 	if (query_balances(r->ledger, r->as_of, min, balance_row, r, &e))
 		die_err(&e);
 	close_out(r, TOK_OK);
@@ -145,12 +152,13 @@ cmd_statement(struct report *r, const char *worker)
 	int exists;
 
 	check_worker(worker);
-	open_read(r, statement_cols, 7);
+	open_read(r);
 	if (query_account_exists(r->ledger, worker, &exists, &e) != TOK_OK)
 		die_err(&e);
 	if (!exists)
 		die(TOK_REFUSED, "worker \"%s\": no such account (nothing was "
 		    "ever posted to it)", worker);
+	r->out = cli_out(&r->cli, stdout, statement_cols, 7);
 	if (query_statement(r->ledger, worker, r->from, r->to, &opening,
 	    statement_row, r, &e) != TOK_OK)
 		die_err(&e);
@@ -169,17 +177,19 @@ cmd_verify(struct report *r)
 	char id[24], detail[400];
 	int i, status;
 
-	open_read(r, verify_cols, 4);
+	open_read(r);
 	status = ledger_verify(r->ledger, &v, &e);
 	if (status != TOK_OK && status != TOK_VERIFY)
 		die_err(&e);
+	r->out = cli_out(&r->cli, stdout, verify_cols, 4);
 	for (i = 0; i < VERIFY_NCHECKS; i++) {
 		const struct verify_check *c = &v.checks[i];
 
 		snprintf(id, sizeof(id), "%lld", (long long)c->txid);
 		if (c->ok && strcmp(c->name, "chain") == 0)
-			snprintf(detail, sizeof(detail), "%lld transactions, "
+			snprintf(detail, sizeof(detail), "%lld transaction%s, "
 			    "%lld postings, head %s", (long long)v.transactions,
+			    v.transactions == 1 ? "" : "s",
 			    (long long)v.postings, v.head);
 		else
 			snprintf(detail, sizeof(detail), "%s", c->detail);

@@ -261,9 +261,14 @@ read_key(struct ledger *l, const char *file, struct tok_err *e)
 		return tok_fail(e, TOK_UNUSABLE, "key file %s: readable or "
 		    "writable by others; refusing it (chmod o-rw %s)", file, file);
 	}
+	if (sb.st_size > (off_t)sizeof(l->key)) {
+		close(fd);
+		return tok_fail(e, TOK_UNUSABLE, "key file %s: longer than %zu "
+		    "bytes", file, sizeof(l->key));
+	}
 	n = read(fd, l->key, sizeof(l->key));
 	close(fd);
-	if (n <= 0)
+	if (n <= 0 || n != sb.st_size)
 		return tok_fail(e, TOK_UNUSABLE, "key file %s: empty or "
 		    "unreadable", file);
 	l->keylen = (size_t)n;

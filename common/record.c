@@ -5,7 +5,8 @@
  * stays flat however long the input.  In messages, "column C" is the
  * 1-based field number in the line, followed by the header's name for it
  * when the line has that many header columns: "line 5: column 2 (amount):
- * bad escape "\x"".
+ * bad escape "\x"".  Messages do not name the input: the caller prefixes
+ * the name it was given (rec_open's `name` is not needed here).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,7 +26,6 @@ static const char *const vocabulary[] = {
 
 struct rec_reader {
 	FILE *f;
-	char name[256];
 	long lineno;		/* number of the last line read */
 	int eof;
 	int valid;		/* the current record parsed without error */
@@ -162,8 +162,8 @@ read_error(struct rec_reader *r, struct tok_err *e)
 	int saved = errno;
 
 	r->eof = 1;
-	return tok_fail(e, TOK_DATAERR, "%s: read error: %s", r->name,
-	    saved != 0 ? strerror(saved) : "unknown error");
+	return tok_fail(e, TOK_DATAERR, "read error: %s",
+	    strerror(saved != 0 ? saved : EIO));
 }
 
 /* The 1-based field number holding byte offset off of the current line. */
@@ -299,12 +299,11 @@ rec_open(struct rec_reader **rp, FILE *f, const char *name,
 	struct rec_reader *r;
 	int rc;
 
+	(void)name;
 	*rp = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return tok_fail(e, TOK_UNUSABLE, "out of memory");
 	r->f = f;
-	snprintf(r->name, sizeof(r->name), "%s", name == NULL ? "input" :
-	    strcmp(name, "-") == 0 ? "stdin" : name);
 	if ((r->buf = malloc(REC_LINE_MAX + 2)) == NULL ||
 	    (r->dec = malloc(REC_LINE_MAX + 2)) == NULL) {
 		rc = tok_fail(e, TOK_UNUSABLE, "out of memory");

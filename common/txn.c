@@ -59,6 +59,69 @@ check_balanced(const struct txn *t, struct tok_err *e)
 	return TOK_OK;
 }
 
+/* Reads the postings of txid into p (accounts copied into acct). */
+static int
+read_postings(struct ledger *l, int64_t txid, struct posting *p,
+    char acct[][TOK_NAME_MAX + 16], int *np, struct tok_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_stmt(l, ST_POSTINGS_OF, &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, txid);
+	for (*np = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; (*np)++) {
+		if (*np == TOK_MAX_POSTINGS)
+			return tok_fail(e, TOK_UNUSABLE, "txid %lld: too many "
+			    "postings", (long long)txid);
+		snprintf(acct[*np], TOK_NAME_MAX + 16, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		p[*np].account = acct[*np];
+		p[*np].amount = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TOK_OK :
+	    ledger_sqlfail(l, e, "reading postings");
+}
+
+/* Recomputes the chain head's hash before extending the chain: a wrong
+ * key, or a head changed outside tok, must not get new transactions
+ * hashed on top of it. */
+static int
+check_tip(struct ledger *l, struct tok_err *e)
+{
+	char acct[TOK_MAX_POSTINGS][TOK_NAME_MAX + 16], hex[65];
+	struct posting p[TOK_MAX_POSTINGS];
+	sqlite3_stmt *st = NULL;
+	int np = 0, rc, status;
+
+	if (read_postings(l, l->tip_txid, p, acct, &np, e) != TOK_OK)
+		return e->status;
+	if (sqlite3_prepare_v2(l->db, "SELECT ref, type, date, recorded, "
+	    "actor, memo, coalesce(reverses, 0), prev_hash FROM txn "
+	    "WHERE txid = ?", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "reading the chain head");
+	sqlite3_bind_int64(st, 1, l->tip_txid);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		status = ledger_sqlfail(l, e, "reading the chain head");
+	else
+		status = txn_hash(l, (const char *)sqlite3_column_text(st, 7),
+		    l->tip_txid, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    (const char *)sqlite3_column_text(st, 5),
+		    sqlite3_column_int64(st, 6), p, np, hex, e);
+	sqlite3_finalize(st);
+	if (status == TOK_OK && strcmp(hex, l->tip_hash) != 0)
+		status = tok_fail(e, TOK_UNUSABLE, "%s: the chain head (txid "
+		    "%lld) does not match its hash: a wrong key file, or a "
+		    "change outside tok (run tok-report verify)", l->path,
+		    (long long)l->tip_txid);
+	return status;
+}
+
 static int
 load_tip(struct ledger *l, struct tok_err *e)
 {
@@ -80,6 +143,8 @@ load_tip(struct ledger *l, struct tok_err *e)
 	} else
 		return ledger_sqlfail(l, e, "reading the chain head");
 	sqlite3_reset(st);
+	if (l->tip_txid != 0 && check_tip(l, e) != TOK_OK)
+		return e->status;
 	l->tip_loaded = 1;
 	return TOK_OK;
 }
