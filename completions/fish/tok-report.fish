@@ -1,0 +1,64 @@
+# fish completion for tok-report(1)
+
+# Worker names from the ledger, honouring a --db or --config given earlier
+# on the line.
+function __tok_workers
+    set -l tokens (commandline -opc)
+    set -l args
+    set -l i 2
+    while test $i -le (count $tokens)
+        switch $tokens[$i]
+            case --db --config
+                set i (math $i + 1)
+                test $i -le (count $tokens); and set -a args $tokens[(math $i - 1)] (string replace -r '^~/' "$HOME/" -- $tokens[$i])
+            case '--db=*' '--config=*'
+                set -a args (string split -m 1 = -- $tokens[$i])
+        end
+        set i (math $i + 1)
+    end
+    tok-report $args balances --format tsv 2>/dev/null | tail -n +2 | cut -f1
+end
+
+# The operands before the cursor (the report's name first), without
+# options and their arguments: options may come before or after the name.
+function __tok_report_operands
+    set -l tokens (commandline -opc)
+    set -l skip 0
+    for t in $tokens[2..-1]
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case --min --as-of --from --to --db --config --wait --format
+                set skip 1
+            case '-?*'
+            case '*'
+                echo $t
+        end
+    end
+end
+
+# The report's name, when given.
+function __tok_report_name
+    set -l ops (__tok_report_operands)
+    test (count $ops) -ge 1; and echo $ops[1]
+end
+
+complete -c tok-report -f
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a balance -d "one worker's balance"
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a balances -d "every worker's balance"
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a statement -d "one worker's entries"
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a verify -d 'check the ledger and its hash chain'
+complete -c tok-report -n 'set -l o (__tok_report_operands); test (count $o) -eq 1; and contains -- $o[1] balance statement' -a '(__tok_workers)' -d worker
+
+complete -c tok-report -n '__tok_report_name | string match -q balances' -l min -x -d 'only balances of at least AMOUNT'
+complete -c tok-report -n '__tok_report_name | string match -q balances' -l as-of -x -a '(date -u +%Y-%m-%d)' -d 'balances at the end of this business date'
+complete -c tok-report -n '__tok_report_name | string match -q statement' -l from -x -a '(date -u +%Y-%m-%d)' -d 'first business date'
+complete -c tok-report -n '__tok_report_name | string match -q statement' -l to -x -a '(date -u +%Y-%m-%d)' -d 'last business date'
+complete -c tok-report -l db -r -F -d 'ledger file'
+complete -c tok-report -l config -r -F -d 'configuration file'
+complete -c tok-report -l wait -x -d 'seconds to wait for the ledger lock'
+complete -c tok-report -l format -x -a 'table tsv csv json' -d 'output format'
+complete -c tok-report -s h -l help -d 'print the usage and exit'
+complete -c tok-report -l version -d 'print the version and exit'
