@@ -12,8 +12,8 @@
 #include "tok.h"
 
 /*
- * Limits against hostile input.  A real config is a few hundred events
- * deep at most 4 levels; these bound the work done on anything else.
+ * Limits against hostile input.  A real config is a few hundred events,
+ * at most 4 levels deep; these bound the work done on anything else.
  */
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define CONFIG_MAX_DEPTH 32
