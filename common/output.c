@@ -60,18 +60,6 @@ out_format_resolve(enum out_format f, int fd)
 	return isatty(fd) ? OUT_TABLE : OUT_TSV;
 }
 
-/* The length of the valid UTF-8 character at p, or 0. */
-static size_t
-char_len(const char *p, size_t avail)
-{
-	unsigned char c = (unsigned char)*p;
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-
-	if (n > avail || !utf8_valid(p, n, NULL))
-		return 0;
-	return n;
-}
-
 /* Characters (code points) in valid UTF-8. */
 static size_t
 char_count(const char *s)
@@ -208,7 +196,7 @@ put_json_string(struct out *o, const char *s)
 			if (p[i] < 0x20) {
 				snprintf(u, sizeof(u), "\\u%04x", p[i]);
 				puts_(o, u);
-			} else if ((n = char_len(s + i, len - i)) > 0) {
+			} else if ((n = utf8_char_len(s + i, len - i)) > 0) {
 				put(o, s + i, n);
 				i += n;
 				continue;
@@ -248,7 +236,7 @@ spool_cell(FILE *f, const char *s, int *err)
 		} else if (*p < 0x80) {
 			fputc(*p++, f);
 			w++;
-		} else if ((n = char_len((const char *)p,
+		} else if ((n = utf8_char_len((const char *)p,
 		    len - (size_t)((const char *)p - s))) == 0) {
 			fprintf(f, "\\x%02X", *p++);
 			w += 4;

@@ -63,18 +63,11 @@ int
 query_account_exists(struct ledger *l, const char *account, int *exists,
     struct tok_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
+	int64_t amount;
+	int rc = query_balance(l, account, &amount, e);
 
-	if (ledger_stmt(l, ST_BALANCE, &st, e) != TOK_OK)
-		return e->status;
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ledger_sqlfail(l, e, "reading a balance");
-	*exists = rc == SQLITE_ROW;
-	return TOK_OK;
+	*exists = rc == TOK_OK;
+	return rc == TOK_REFUSED ? TOK_OK : rc;
 }
 
 int

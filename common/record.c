@@ -71,18 +71,6 @@ name_known(const char *s, size_t len, const char *const *req,
 	    in_list(opt, s, len);
 }
 
-/* The length of the valid UTF-8 character at p, or 0. */
-static size_t
-char_len(const char *p, size_t avail)
-{
-	unsigned char c = (unsigned char)*p;
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-
-	if (n > avail || !utf8_valid(p, n, NULL))
-		return 0;
-	return n;
-}
-
 /*
  * Copies about 60 bytes of s into dst for quoting in a message: control
  * characters in caret notation, bytes that are not UTF-8 as \xHH, "..."
@@ -99,7 +87,7 @@ sanitize(char *dst, size_t dlen, const char *s, size_t len)
 			dst[o++] = '^';
 			dst[o++] = p[i] == 0x7f ? '?' : (char)(p[i] + '@');
 			i++;
-		} else if ((n = char_len(s + i, len - i)) == 0) {
+		} else if ((n = utf8_char_len(s + i, len - i)) == 0) {
 			snprintf(dst + o, dlen - o, "\\x%02X", p[i]);
 			o += 4;
 			i++;
@@ -384,7 +372,7 @@ parse_record(struct rec_reader *r, struct tok_err *e)
 			break;
 		default:
 			/* the line is valid UTF-8: quote the whole character */
-			sanitize(q, sizeof(q), p, char_len(p, (size_t)(end - p)));
+			sanitize(q, sizeof(q), p, utf8_char_len(p, (size_t)(end - p)));
 			return tok_fail(e, TOK_DATAERR,
 			    "%s: bad escape \"\\%s\"",
 			    where(r, c + 1, w, sizeof(w)), q);

@@ -72,6 +72,8 @@ int ref_valid(const char *ref, struct tok_err *e);
 int memo_valid(const char *memo, struct tok_err *e);
 /* Returns 1 when s is valid UTF-8 of len bytes; else 0 and *bad = offset. */
 int utf8_valid(const char *s, size_t len, size_t *bad);
+/* The length of the valid UTF-8 character at p (at most avail bytes), or 0. */
+size_t utf8_char_len(const char *p, size_t avail);
 
 /* config.c - tok.yaml (see tok.yaml(5)) */
 enum tok_above_cap { ABOVE_CAP_REFUSE, ABOVE_CAP_VOTE };

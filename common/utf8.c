@@ -50,3 +50,14 @@ bad:
 		*bad = i;
 	return 0;
 }
+
+size_t
+utf8_char_len(const char *p, size_t avail)
+{
+	unsigned char c = (unsigned char)*p;
+	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+
+	if (n > avail || !utf8_valid(p, n, NULL))
+		return 0;
+	return n;
+}
