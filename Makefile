@@ -84,7 +84,8 @@ fuzz:
 			-D_DEFAULT_SOURCE -Icommon \
 			$$(pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_$$t.c \
 			$(LIB_SRC) -o obj/fuzz-clang/$$t $(LDLIBS) || exit 1; \
-		obj/fuzz-clang/$$t -max_total_time=$(FUZZ_TIME) \
+		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+		obj/fuzz-clang/$$t -max_total_time=$(FUZZ_TIME) $$dict \
 			tests/fuzz/corpus/$$t || exit 1; \
 	done
 
