@@ -99,15 +99,36 @@ cli_option(struct cli *c, int opt, const char *arg)
 	return 0;
 }
 
+const struct tok_config *
+cli_config(struct cli *c)
+{
+	struct tok_err e;
+
+	if (!c->config_loaded &&
+	    config_load(c->config_path, &c->config, &e) != TOK_OK)
+		die_err(&e);
+	c->config_loaded = 1;
+	return &c->config;
+}
+
+int
+cli_ledger_exists(const struct cli *c)
+{
+	char path[4096];
+	struct tok_err e;
+
+	return ledger_find(c->db, path, sizeof(path), &e) == TOK_OK &&
+	    access(path, F_OK) == 0;
+}
+
 struct ledger *
 cli_open(struct cli *c, enum ledger_mode mode)
 {
-	struct ledger_opts o = { c->db, c->wait, &c->config };
+	struct ledger_opts o = { c->db, c->wait, cli_config(c) };
 	struct ledger *l;
 	struct tok_err e;
 
-	if (config_load(c->config_path, &c->config, &e) != TOK_OK ||
-	    ledger_open(&l, mode, &o, &e) != TOK_OK)
+	if (ledger_open(&l, mode, &o, &e) != TOK_OK)
 		die_err(&e);
 	return l;
 }

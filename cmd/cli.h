@@ -32,6 +32,7 @@ struct cli {
 	double wait;           /* < 0: the library's default */
 	enum out_format format;
 	struct tok_config config;
+	int config_loaded;
 	const char *usage;     /* the SYNOPSIS, printed by -h and on misuse */
 };
 
@@ -47,6 +48,10 @@ void usage_die(const struct cli *c) __attribute__((noreturn));
 void cli_init(struct cli *c, const char *usage);
 /* Handles a common option; returns 1 when opt was one, 0 otherwise. */
 int cli_option(struct cli *c, int opt, const char *arg);
+/* Loads the config once, or exits. */
+const struct tok_config *cli_config(struct cli *c);
+/* 1 when the ledger the options name exists. */
+int cli_ledger_exists(const struct cli *c);
 /* Loads the config and opens the ledger, or exits. */
 struct ledger *cli_open(struct cli *c, enum ledger_mode mode);
 /* Opens the output in the chosen format on dst, or exits. */

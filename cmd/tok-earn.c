@@ -61,44 +61,64 @@ struct earning {
 	const char *date;
 };
 
+/* An earning checked and turned into a transaction. */
+struct built {
+	struct txn t;
+	char ref[TOK_REF_MAX + TOK_NAME_MAX + 2];
+	int64_t units;
+};
+
+/* Checks an earning against a ledger of `decimals` and builds it. */
+static int
+build(const struct earn *x, const struct earning *in, int decimals,
+    struct built *b, struct tok_err *e)
+{
+	struct txn *t = &b->t;
+	int has_ref = in->ref != NULL || x->ref_prefix != NULL;
+
+	memset(b, 0, sizeof(*b));
+	if (worker_valid(in->worker, e) ||
+	    amount_parse(in->amount, decimals, 0, &b->units, e))
+		return e->status;
+	if (in->ref != NULL)
+		snprintf(b->ref, sizeof(b->ref), "%s", in->ref);
+	else if (x->ref_prefix != NULL)
+		snprintf(b->ref, sizeof(b->ref), "%s%s", x->ref_prefix,
+		    in->worker);
+	if (has_ref && ref_valid(b->ref, e))
+		return e->status;
+	if (in->memo != NULL && memo_valid(in->memo, e))
+		return e->status;
+	if (in->date != NULL && date_parse(in->date, &t->date, e))
+		return e->status;
+	t->ref = has_ref ? b->ref : NULL;
+	t->type = "earn";
+	t->memo = in->memo;
+	t->memo_given = in->memo != NULL;
+	t->date_given = in->date != NULL;
+	t->npostings = 2;
+	t->postings[0] = (struct posting){ "platform:issued", -b->units };
+	t->postings[1] = (struct posting){ in->worker, b->units };
+	return TOK_OK;
+}
+
 /* Checks an earning and records it; the receipt row goes to the spool. */
 static int
 earn_one(struct earn *x, const struct earning *in, struct tok_err *e)
 {
-	char ref[TOK_REF_MAX + TOK_NAME_MAX + 2], amt[32], date[16], id[24];
-	struct txn t = { 0 };
+	char amt[32], date[16], id[24];
 	struct txn_result res;
-	int64_t units;
+	struct built b;
 
-	if (worker_valid(in->worker, e) ||
-	    amount_parse(in->amount, ledger_decimals(x->ledger), 0, &units, e))
-		return e->status;
-	if (in->ref != NULL)
-		snprintf(ref, sizeof(ref), "%s", in->ref);
-	else
-		snprintf(ref, sizeof(ref), "%s%s", x->ref_prefix, in->worker);
-	if ((in->ref != NULL || x->ref_prefix != NULL) && ref_valid(ref, e))
-		return e->status;
-	if (in->memo != NULL && memo_valid(in->memo, e))
-		return e->status;
-	if (in->date != NULL && date_parse(in->date, &t.date, e))
-		return e->status;
-	t.ref = in->ref != NULL || x->ref_prefix != NULL ? ref : NULL;
-	t.type = "earn";
-	t.memo = in->memo;
-	t.memo_given = in->memo != NULL;
-	t.date_given = in->date != NULL;
-	t.npostings = 2;
-	t.postings[0] = (struct posting){ "platform:issued", -units };
-	t.postings[1] = (struct posting){ in->worker, units };
-	if (txn_post(x->ledger, &t, &res, e) != TOK_OK)
+	if (build(x, in, ledger_decimals(x->ledger), &b, e) != TOK_OK ||
+	    txn_post(x->ledger, &b.t, &res, e) != TOK_OK)
 		return e->status;
 	snprintf(id, sizeof(id), "%lld", (long long)res.txid);
-	if (t.ref == NULL)
-		snprintf(ref, sizeof(ref), "auto:%s", id);
+	if (b.t.ref == NULL)
+		snprintf(b.ref, sizeof(b.ref), "auto:%s", id);
 	return out_row(x->receipt, (const char *const[]){ id, "earn",
-	    in->worker, amount_format(units, ledger_decimals(x->ledger), amt,
-	    sizeof(amt)), ref, date_format(res.date, date, sizeof(date)),
+	    in->worker, amount_format(b.units, ledger_decimals(x->ledger), amt,
+	    sizeof(amt)), b.ref, date_format(res.date, date, sizeof(date)),
 	    res.exists ? "exists" : "new" }, e);
 }
 
@@ -138,8 +158,15 @@ run_single(struct earn *x, const char *worker, const char *amount)
 {
 	struct earning in = { worker, amount, x->ref, x->memo, x->date };
 	struct tok_err e;
+	struct built b;
 
-	x->ledger = cli_open(&x->cli, LEDGER_WRITE);
+	/* Checked before the ledger is opened, so that a refused earning
+	 * does not create one: a new ledger gets the config's decimals. */
+	if (build(x, &in, cli_ledger_exists(&x->cli) ? TOK_MAX_DECIMALS :
+	    cli_config(&x->cli)->token_decimals, &b, &e) != TOK_OK)
+		die_err(&e);
+	x->ledger = cli_open(&x->cli, x->dry_run ? LEDGER_DRY_RUN :
+	    LEDGER_WRITE);
 	open_receipt(x);
 	if (ledger_begin(x->ledger, &e) != TOK_OK)
 		die_err(&e);
@@ -280,7 +307,8 @@ run_batch(struct earn *x, const char *path)
 			    strerror(errno));
 		fprintf(b.rejects, "%s\n", rec_header(r));
 	}
-	x->ledger = cli_open(&x->cli, LEDGER_WRITE);
+	x->ledger = cli_open(&x->cli, x->dry_run ? LEDGER_DRY_RUN :
+	    LEDGER_WRITE);
 	open_receipt(x);
 	if (ledger_begin(x->ledger, &e) != TOK_OK)
 		die_err(&e);

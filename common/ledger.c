@@ -352,19 +352,23 @@ open_db(struct ledger *l, enum ledger_mode mode, const struct ledger_opts *o,
 	int flags = SQLITE_OPEN_NOMUTEX | (mode == LEDGER_READ ?
 	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	double wait = o->wait < 0 ? DEFAULT_WAIT : o->wait;
+	const char *file = l->path;
 	int empty = 0;
 
-	if (mode == LEDGER_WRITE && access(l->path, F_OK) != 0) {
+	if (mode == LEDGER_DRY_RUN && access(l->path, F_OK) != 0) {
+		file = ":memory:";
+		empty = 1;
+	} else if (mode != LEDGER_READ && access(l->path, F_OK) != 0) {
 		if (create_file(l->path, &empty, e) != TOK_OK)
 			return e->status;
 	} else if (check_file(l->path, mode, &empty, e) != TOK_OK)
 		return e->status;
-	if (sqlite3_open_v2(l->path, &l->db, flags, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(file, &l->db, flags, NULL) != SQLITE_OK)
 		return ledger_sqlfail(l, e, "opening");
 	sqlite3_busy_timeout(l->db, (int)(wait * 1000));
 	/* A larger page cache keeps big batches from spilling pages to the
 	 * WAL again and again; it is a bound, not an allocation. */
-	if (mode == LEDGER_WRITE && ledger_exec(l, "PRAGMA synchronous = FULL;"
+	if (mode != LEDGER_READ && ledger_exec(l, "PRAGMA synchronous = FULL;"
 	    "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;"
 	    "PRAGMA foreign_keys = ON;", e) != TOK_OK)
 		return e->status;

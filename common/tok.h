@@ -176,7 +176,9 @@ int out_close(struct out *o, struct tok_err *e);
 
 /* ledger.c - opening, creating and migrating the ledger */
 struct ledger;
-enum ledger_mode { LEDGER_READ, LEDGER_WRITE };
+/* LEDGER_DRY_RUN writes like LEDGER_WRITE, but makes a ledger that does
+ * not exist yet in memory, so that a dry run creates no file. */
+enum ledger_mode { LEDGER_READ, LEDGER_WRITE, LEDGER_DRY_RUN };
 struct ledger_opts {
 	const char *path;      /* --db, or NULL for the lookup of section 4 */
 	double wait;           /* seconds of busy timeout; < 0 for default */

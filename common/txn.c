@@ -302,7 +302,9 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 			bal = 0;
 		else if (rc != TOK_OK)
 			return rc;
-		if (__builtin_add_overflow(bal, p->amount, &after))
+		/* INT64_MIN is out too: a balance must be negatable. */
+		if (__builtin_add_overflow(bal, p->amount, &after) ||
+		    after == INT64_MIN)
 			return tok_fail(e, TOK_REFUSED, "account %s: the "
 			    "balance would go out of range", p->account);
 		if (after < 0 && strncmp(p->account, "platform:", 9) != 0)
