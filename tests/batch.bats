@@ -7,7 +7,7 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 
 # Three good records.
 good_batch() {
-	records "${1:-in.tsv}" <<-'EOF'
+	records in.tsv <<-'EOF'
 	worker|amount|ref
 	alice|10|task-1
 	bob|2.5|task-2
@@ -17,7 +17,7 @@ good_batch() {
 
 # Lines 3, 5 and 6 are bad: amount, worker, escape.
 bad_batch() {
-	records "${1:-bad.tsv}" <<-'EOF'
+	records bad.tsv <<-'EOF'
 	worker|amount|ref|memo
 	w1|1|k1|ok
 	w2|1,5|k2|ok
@@ -374,7 +374,7 @@ r2||0"
 	assert_line --index 1 "$(printf '1\tearn\talice\t1.00\tf1\t2026-11-01\tnew')"
 	records in2.tsv <<-'EOF'
 	worker|amount|ref|memo|date
-	bob|1|f2|||
+	bob|1|f2||
 	carol|1|f3|own memo|2026-10-15
 	EOF
 	t tok-earn --memo 'November bonus' --date 2026-11-01 in2.tsv
@@ -475,4 +475,105 @@ r2||0"
 	assert_no_stdout
 	assert_stderr_line '^tok-earn: (short\.tsv: )?line 2: '
 	assert_unchanged
+}
+
+@test "batch: a UTF-8 byte order mark before the header is accepted" {
+	printf '\357\273\277worker\tamount\tref\nalice\t1\tbom-1\n' >in.tsv
+	t tok-earn in.tsv
+	assert_success
+	assert_no_stderr
+	assert_tsv <<-EOF
+	$RECEIPT
+	1|earn|alice|1.00|bom-1|$TODAY|new
+	EOF
+}
+
+@test "batch: a duplicate column in the header is refused" {
+	printf 'worker\tamount\tref\tworker\nalice\t1\tr1\tbob\n' >in.tsv
+	t tok-earn in.tsv
+	assert_failure 3
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: (in\.tsv: )?line 1: .*worker'
+	assert_no_ledger
+}
+
+@test "batch: a line longer than 65536 bytes is bad data naming its line" {
+	awk 'BEGIN {
+		print "worker\tamount\tref\tmemo"
+		print "alice\t1\tr1\tshort"
+		printf "bob\t1\tr2\t"
+		for (i = 0; i < 70000; i++) printf "x"
+		print ""
+		print "carol\t1\tr3\tshort"
+	}' >in.tsv
+	earn --ref seed alice 1
+	snapshot
+	t tok-earn in.tsv
+	assert_failure 3
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: (in\.tsv: )?line 3: .*65536'
+	assert_stderr_line '1 of 3 records'
+	assert_unchanged
+}
+
+@test "batch: the refused batch exits with the worst status among its bad records" {
+	good_batch
+	earn in.tsv
+	snapshot
+	records in2.tsv <<-'EOF'
+	worker|amount|ref
+	alice|99|task-1
+	bob|1,5|task-9
+	EOF
+	t tok-earn in2.tsv
+	assert_failure 3
+	assert_no_stdout
+	assert_stderr_line 'line 2: .*conflict'
+	assert_stderr_line 'line 3: amount "1,5"'
+	assert_unchanged
+}
+
+@test "batch: --rejects without --skip-invalid still refuses all, and lists the bad lines" {
+	bad_batch
+	earn --ref seed alice 1
+	snapshot
+	t tok-earn --rejects rej.tsv bad.tsv
+	assert_failure 3
+	assert_no_stdout
+	sed -n '1p;3p;5p;6p' bad.tsv >want.tsv
+	cmp want.tsv rej.tsv || fail "rejects differ: $(cat -A rej.tsv)"
+	assert_unchanged
+}
+
+@test "batch: --dry-run with --skip-invalid writes the rejects but not the ledger" {
+	bad_batch
+	earn --ref seed alice 1
+	snapshot
+	t tok-earn -n --skip-invalid --rejects rej.tsv bad.tsv
+	assert_success
+	assert_equal "${#lines[@]}" 4
+	sed -n '1p;3p;5p;6p' bad.tsv >want.tsv
+	cmp want.tsv rej.tsv || fail "rejects differ: $(cat -A rej.tsv)"
+	assert_unchanged
+}
+
+@test "batch: a rejects file that cannot be written: exit 4, nothing written" {
+	bad_batch
+	earn --ref seed alice 1
+	snapshot
+	t tok-earn --skip-invalid --rejects "$T/no-such-dir/rej.tsv" bad.tsv
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'no-such-dir/rej\.tsv'
+	assert_unchanged
+}
+
+@test "batch: a receipt that cannot be written is exit 4, the batch stays written" {
+	good_batch
+	run --separate-stderr sh -c 'tok-earn in.tsv >/dev/full' </dev/null
+	assert_failure 4
+	assert_equal "$(txn_count)" 3
+	t tok-earn in.tsv
+	assert_success
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '	exists$')" 3
 }

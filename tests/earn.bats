@@ -170,14 +170,28 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	assert_unchanged
 }
 
-@test "earn: amounts at the edges: the largest, the smallest, whole and one decimal" {
+@test "earn: the smallest amount, whole amounts and one decimal" {
+	t tok-earn --ref small alice 0.01
+	assert_success
+	assert_line --index 1 "$(printf '1\tearn\talice\t0.01\tsmall\t%s\tnew' "$TODAY")"
+	t tok-earn --ref whole alice 7
+	assert_success
+	t tok-earn --ref one alice 7.5
+	assert_success
+	assert_equal "$(q "SELECT group_concat(amount, ' ') FROM (SELECT amount
+	    FROM posting WHERE account = 'alice' ORDER BY txid)")" "1 700 750"
+	assert_equal "$(ledger_sum)" 1451
+}
+
+@test "earn: the largest amount fits; past it the total issued is refused (exit 1)" {
 	t tok-earn --ref big alice 92233720368547758.07
 	assert_success
 	assert_line --index 1 \
 	    "$(printf '1\tearn\talice\t92233720368547758.07\tbig\t%s\tnew' "$TODAY")"
 	assert_equal "$(ledger_sum)" 9223372036854775807
-	# One more unit to anyone and the tokens out would not fit an int64
-	# (nor would -balance(platform:issued)): refused, never wrapped.
+	# One more unit to anyone and the tokens issued no longer fit an int64
+	# (tok-earn(1): "The total ever issued must fit the same range"):
+	# refused, never wrapped.
 	snapshot
 	t tok-earn --ref more bob 0.01
 	assert_failure 1
@@ -186,15 +200,6 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	assert_failure 1
 	assert_no_stdout
 	assert_unchanged
-	DB=other.db
-	TOK_DB=$T/other.db t tok-earn --ref small alice 0.01
-	assert_success
-	TOK_DB=$T/other.db t tok-earn --ref whole alice 7
-	assert_success
-	TOK_DB=$T/other.db t tok-earn --ref one alice 7.5
-	assert_success
-	assert_equal "$(q "SELECT group_concat(amount, ' ') FROM (SELECT amount
-	    FROM posting WHERE account = 'alice' ORDER BY txid)")" "1 700 750"
 }
 
 @test "earn: bad worker names are bad data (exit 3)" {
@@ -346,4 +351,79 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	assert_output "txid  type  account  amount  ref     date        status
    1  earn  alice     12.50  task-1  $TODAY  exists"
 	assert_equal "$(txn_count)" 1
+}
+
+@test "earn: --memo '' is an empty memo, and it is compared" {
+	earn --ref m1 --memo 'some memo' alice 1
+	earn --ref m2 bob 1
+	snapshot
+	t tok-earn --ref m1 --memo '' alice 1
+	assert_failure 1
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: .*"m1".*conflict.*memo'
+	t tok-earn --ref m2 --memo '' bob 1
+	assert_success
+	assert_line --index 1 --regexp '	m2	2026-11-28	exists$'
+	assert_unchanged
+}
+
+@test "earn: memos: 1024 bytes of UTF-8 at most" {
+	local memo
+	memo=$(printf 'ü%.0s' {1..512})
+	t tok-earn --ref m1 --memo "$memo" alice 1
+	assert_success
+	assert_equal "$(q "SELECT length(CAST(memo AS BLOB)) FROM txn")" 1024
+	snapshot
+	t tok-earn --ref m2 --memo "${memo}x" alice 1
+	assert_failure 3
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: memo'
+	t tok-earn --ref m3 --memo "$(printf 'ok\377')" alice 1
+	assert_failure 3
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: memo.*UTF-8'
+	assert_unchanged
+}
+
+@test "earn: refs: 128 printable ASCII characters at most" {
+	local ref
+	ref=$(printf 'r%.0s' {1..128})
+	t tok-earn --ref "$ref" alice 1
+	assert_success
+	assert_equal "$(q 'SELECT ref FROM txn')" "$ref"
+	snapshot
+	t tok-earn --ref "${ref}r" alice 1
+	assert_failure 3
+	assert_no_stdout
+	t tok-earn --ref 'ref-ü' alice 1
+	assert_failure 3
+	t tok-earn --ref '' alice 1
+	assert_failure 3
+	assert_unchanged
+}
+
+@test "earn: TOK_NOW sets the recording time and today; a bad one is bad data" {
+	TOK_NOW=2026-11-27 t tok-earn --ref r1 alice 1
+	assert_success
+	assert_line --index 1 "$(printf '1\tearn\talice\t1.00\tr1\t2026-11-27\tnew')"
+	assert_equal "$(q 'SELECT recorded FROM txn')" 2026-11-27T00:00:00Z
+	snapshot
+	local now
+	for now in yesterday 2026-11-28T12:00:00 2026-11-28T25:00:00Z 1764331200; do
+		TOK_NOW=$now t tok-earn --ref r2 alice 1
+		[ "$status" -eq 3 ] || fail "TOK_NOW=$now: exit $status, not 3"
+		[ -z "$output" ] || fail "TOK_NOW=$now: stdout: $output"
+		[[ $stderr == *TOK_NOW* ]] || fail "TOK_NOW=$now: $stderr"
+	done
+	assert_unchanged
+}
+
+@test "earn: a receipt that cannot be written is exit 4, the earning stays written" {
+	run --separate-stderr sh -c 'tok-earn --ref r1 alice 1 >/dev/full' </dev/null
+	assert_failure 4
+	assert_stderr_line '^tok-earn: .*(standard output|write error)'
+	assert_equal "$(txn_count)" 1
+	t tok-earn --ref r1 alice 1
+	assert_success
+	assert_line --index 1 "$(printf '1\tearn\talice\t1.00\tr1\t%s\texists' "$TODAY")"
 }

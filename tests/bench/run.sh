@@ -1,0 +1,468 @@
+#!/bin/sh
+# tests/bench/run.sh - `make bench`: tok's speed and memory beside the limit
+# set by the SQLite underneath it (the sqlite3 shell doing the same inserts
+# or reads on the same schema, with the same PRAGMAs).  Not part of
+# `make check`; the figures depend on the machine and on what else runs.
+#
+#   sh tests/bench/run.sh                  N = 1,000,000 (about 5-10 minutes)
+#   BENCH_N=100000 sh tests/bench/run.sh   a quick run
+#
+# Environment:
+#   BENCH_N            batch size for figures 1 and 4 (default 1000000)
+#   BENCH_N_SMALL      second batch size for the RSS figure (default N/10)
+#   BENCH_RUNS         runs of the tok and .import batch loads, median taken
+#                      (default 3)
+#   BENCH_SQL_RUNS     runs of the slow SQL-text load (default 1 when
+#                      N > 200000, else BENCH_RUNS)
+#   BENCH_SINGLE_RUNS  runs of the single-earning figure (default 50)
+#   BENCH_READ_RUNS    runs of each report (default 3)
+#   BENCH_KEEP=1       keep the work directory under tests/bench/out/
+#   TOK_BIN            where tok-earn and tok-report are (default bin/)
+#
+# Needs sqlite3 and awk.  Uses hyperfine and /usr/bin/time (Debian package
+# `time`) when present and says so when not.  No python.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bindir=${TOK_BIN:-$root/bin}
+
+N=${BENCH_N:-1000000}
+NSMALL=${BENCH_N_SMALL:-$((N / 10))}
+[ "$NSMALL" -ge 1000 ] || NSMALL=1000
+BENCH_RUNS=${BENCH_RUNS:-3}
+[ "$BENCH_RUNS" -ge 1 ] || BENCH_RUNS=1
+if [ -z "${BENCH_SQL_RUNS:-}" ]; then
+	if [ "$N" -gt 200000 ]; then BENCH_SQL_RUNS=1; else BENCH_SQL_RUNS=$BENCH_RUNS; fi
+fi
+[ "$BENCH_SQL_RUNS" -ge 1 ] || BENCH_SQL_RUNS=1
+SINGLE_RUNS=${BENCH_SINGLE_RUNS:-50}
+READ_RUNS=${BENCH_READ_RUNS:-3}
+BASE_TXNS=1000           # the ledger the single earnings go into
+
+NOW=2026-11-01T12:00:00Z # TOK_NOW: the same date and time in tok and sqlite3
+TODAY=2026-11-01
+HASH=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench: $*"; exit 1; }
+
+command -v sqlite3 >/dev/null 2>&1 || die "sqlite3 is not installed"
+for t in tok-earn tok-report; do
+	[ -x "$bindir/$t" ] || die "$bindir/$t missing; run make first"
+done
+
+mkdir -p "$here/out" || die "cannot create $here/out"
+work=$(mktemp -d "$here/out/run.XXXXXX") || die "mktemp failed"
+cleanup() {
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		say "bench: kept $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A snapshot of the binaries, so that a rebuild during the run does not
+# mix two builds in one table.
+mkdir "$work/bin"
+cp "$bindir/tok-earn" "$bindir/tok-report" "$work/bin/" || die "cannot copy binaries"
+EARN=$work/bin/tok-earn
+REPORT=$work/bin/tok-report
+
+# tok reads no config of the user's, and uses a fixed clock.
+unset TOK_DB TOK_CONFIG
+XDG_CONFIG_HOME=$work/config
+XDG_DATA_HOME=$work/data
+TOK_NOW=$NOW
+export XDG_CONFIG_HOME XDG_DATA_HOME TOK_NOW
+ACTOR=$(id -un 2>/dev/null || echo "uid:$(id -u)")
+
+# -------------------------------------------------------------- measuring
+
+TIME=
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+	TIME=/usr/bin/time
+fi
+HYPERFINE=
+if command -v hyperfine >/dev/null 2>&1; then
+	HYPERFINE=$(command -v hyperfine)
+fi
+
+now_ns() {
+	t=$(date +%s%N)
+	case $t in
+	*N) echo "$(date +%s)000000000" ;;
+	*) echo "$t" ;;
+	esac
+}
+
+# measure CMD...: runs CMD with stdout thrown away (stdin as the caller
+# gives it) and sets WALL (s), CPU (user + system s) and RSS (peak KB,
+# or "n/a" without /usr/bin/time).  Dies when CMD fails.
+measure() {
+	: > "$work/err"
+	t0=$(now_ns)
+	if [ -n "$TIME" ]; then
+		"$TIME" -f '%U %S %M' -o "$work/time.out" "$@" >/dev/null 2>"$work/err"
+		rc=$?
+	else
+		"$@" >/dev/null 2>"$work/err"
+		rc=$?
+	fi
+	t1=$(now_ns)
+	if [ "$rc" -ne 0 ]; then
+		cat "$work/err" >&2
+		die "failed (exit $rc): $*"
+	fi
+	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	if [ -n "$TIME" ]; then
+		set -- $(tail -n 1 "$work/time.out")
+		CPU=$(awk -v u="$1" -v s="$2" 'BEGIN { printf "%.2f", u + s }')
+		RSS=$3
+	else
+		CPU=n/a
+		RSS=n/a
+	fi
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a";
+	else if (NR % 2) print v[(NR + 1) / 2];
+	else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# calc EXPR [name=value...]: prints EXPR computed by awk.
+calc() {
+	e=$1
+	shift
+	awk "$@" "BEGIN { print $e }" /dev/null
+}
+
+rm_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+
+# Rows of the final table: figure, tok, limit, ratio, target, ok.
+TABLE=$work/table
+: > "$TABLE"
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$TABLE"; }
+
+# ratio_ok RATIO MAX: yes when RATIO <= MAX.
+ratio_ok() {
+	case $1 in n/a) echo n/a; return ;; esac
+	awk -v r="$1" -v m="$2" 'BEGIN { print (r <= m) ? "yes" : "NO" }'
+}
+
+human() {    # a count for labels: 1000000 -> 1M, 100000 -> 100k
+	awk -v n="$1" 'BEGIN { if (n % 1000000 == 0) printf "%dM", n / 1e6;
+	    else if (n % 1000 == 0) printf "%dk", n / 1e3; else printf "%d", n }'
+}
+
+# ---------------------------------------------------------- the limit's SQL
+
+# tok's own schema, taken from a ledger tok made, so that the limit is
+# measured on exactly the tables, indexes and triggers tok writes.
+"$EARN" --db "$work/template.db" --ref init x 1 >/dev/null ||
+	die "tok-earn cannot create a ledger"
+sqlite3 "$work/template.db" .schema > "$work/schema.sql" ||
+	die "cannot read the schema"
+rm_db "$work/template.db"
+
+# The PRAGMAs tok sets on a write connection: journal_mode=WAL and
+# synchronous=FULL by design (DESIGN.md 4); cache_size and temp_store as
+# common/ledger.c sets them today, so the limit gets the same cache.
+pragma_of() {
+	sed -n "s/.*PRAGMA $1 *= *\([-A-Za-z0-9]*\).*/\1/p" \
+	    "$root/common/ledger.c" 2>/dev/null | head -n 1
+}
+CACHE=$(pragma_of cache_size)
+TEMP=$(pragma_of temp_store)
+PRAGMAS="PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+[ -n "$CACHE" ] && PRAGMAS="$PRAGMAS PRAGMA cache_size=$CACHE;"
+[ -n "$TEMP" ] && PRAGMAS="$PRAGMAS PRAGMA temp_store=$TEMP;"
+
+# (a) SQL text: per record an INSERT into txn and two into posting, as
+#     awk writes them, in one BEGIN IMMEDIATE..COMMIT.  The sqlite3 shell
+#     parses and prepares each statement, which tok does not.
+make_sql_load() {   # TSV -> SQL file
+	{
+		echo "$PRAGMAS"
+		cat "$work/schema.sql"
+		echo "BEGIN IMMEDIATE;"
+		awk -v date="$TODAY" -v recorded="$NOW" -v actor="$ACTOR" \
+		    -f "$here/sql.awk" "$1"
+		echo "COMMIT;"
+	} > "$2"
+}
+
+# (b) The same rows through one prepared statement: `.import` inserts each
+#     record into a view whose INSTEAD OF trigger inserts the txn row and
+#     its two postings, with the same txid, ref, date, actor and amounts.
+#     No SQL parsing per record: the fastest the sqlite3 shell gets.
+make_import_load() {   # TSV -> SQL script
+	cat > "$2" <<EOF
+$PRAGMAS
+$(cat "$work/schema.sql")
+CREATE TEMP VIEW stage(worker, amount, ref) AS SELECT NULL, NULL, NULL;
+CREATE TEMP TRIGGER stage_load INSTEAD OF INSERT ON stage BEGIN
+  INSERT INTO txn(txid, ref, type, date, recorded, actor, memo, reverses,
+    prev_hash, hash)
+  VALUES ((SELECT coalesce(max(txid), 0) + 1 FROM txn), new.ref, 'earn',
+    '$TODAY', '$NOW', '$ACTOR', '', NULL, '$HASH', '$HASH');
+  INSERT INTO posting(txid, seq, account, amount)
+  VALUES ((SELECT max(txid) FROM txn), 1, 'platform:issued',
+    -CAST(replace(new.amount, '.', '') AS INTEGER));
+  INSERT INTO posting(txid, seq, account, amount)
+  VALUES ((SELECT max(txid) FROM txn), 2, new.worker,
+    CAST(replace(new.amount, '.', '') AS INTEGER));
+END;
+.mode tabs
+BEGIN IMMEDIATE;
+.import --skip 1 "$1" stage
+COMMIT;
+EOF
+}
+
+# ------------------------------------------------------------------- header
+
+NH=$(human "$N")
+NSH=$(human "$NSMALL")
+say "bench: N=$N (RSS also at $NSMALL), $BENCH_RUNS batch run(s), $SINGLE_RUNS single runs"
+say "bench: binaries from $bindir; work in $work"
+say "bench: sqlite3 $(sqlite3 -version | cut -d' ' -f1); limit PRAGMAs: $PRAGMAS"
+[ -n "$TIME" ] || say "bench: /usr/bin/time missing (apt-get install time): no peak RSS, no CPU time"
+[ -n "$HYPERFINE" ] || say "bench: hyperfine missing (apt-get install hyperfine): timing single runs with a loop"
+LOAD0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+NCPU=$(nproc 2>/dev/null || echo "?")
+say "bench: load average $LOAD0 on $NCPU CPUs at start"
+
+# ------------------------------------------- 1 and 3: the batch, and its RSS
+
+say "bench: generating $N records"
+awk -v n="$N" -f "$here/gen.awk" > "$work/in.tsv" || die "gen.awk failed"
+make_sql_load "$work/in.tsv" "$work/load.sql"
+make_import_load "$work/in.tsv" "$work/import.sql"
+
+: > "$work/b.tok"; : > "$work/b.sql"; : > "$work/b.imp"
+i=0
+while [ "$i" -lt "$BENCH_RUNS" ]; do
+	i=$((i + 1))
+	# Interleaved, so that a busy machine hurts each side alike.
+	rm_db "$work/big.db"
+	say "bench: batch $i/$BENCH_RUNS: tok-earn $N records"
+	measure "$EARN" --db "$work/big.db" "$work/in.tsv"
+	echo "$WALL $CPU $RSS" >> "$work/b.tok"
+	say "bench:   ${WALL}s wall, ${CPU}s cpu, ${RSS} KB"
+	if [ "$i" -le "$BENCH_SQL_RUNS" ]; then
+		rm_db "$work/raw.db"
+		say "bench: batch $i/$BENCH_SQL_RUNS: sqlite3, SQL text"
+		measure sqlite3 "$work/raw.db" < "$work/load.sql"
+		echo "$WALL $CPU $RSS" >> "$work/b.sql"
+		say "bench:   ${WALL}s wall, ${CPU}s cpu, ${RSS} KB"
+	fi
+	rm_db "$work/raw.db"
+	say "bench: batch $i/$BENCH_RUNS: sqlite3, .import through a trigger"
+	measure sqlite3 "$work/raw.db" < "$work/import.sql"
+	echo "$WALL $CPU $RSS" >> "$work/b.imp"
+	say "bench:   ${WALL}s wall, ${CPU}s cpu, ${RSS} KB"
+	rm_db "$work/raw.db"
+done
+rm -f "$work/load.sql"
+
+# The loads must agree: the same rows, the same balances.
+n_tok=$(sqlite3 "$work/big.db" "SELECT count(*) FROM txn")
+[ "$n_tok" = "$N" ] || die "tok-earn recorded $n_tok transactions, not $N"
+
+col() { awk -v c="$1" '{ print $c }' "$2" | median; }
+T_TOK=$(col 1 "$work/b.tok"); C_TOK=$(col 2 "$work/b.tok"); M_TOK=$(col 3 "$work/b.tok")
+T_SQL=$(col 1 "$work/b.sql"); C_SQL=$(col 2 "$work/b.sql"); M_SQL=$(col 3 "$work/b.sql")
+T_IMP=$(col 1 "$work/b.imp"); C_IMP=$(col 2 "$work/b.imp"); M_IMP=$(col 3 "$work/b.imp")
+
+rate() { calc 'sprintf("%d", n / t)' -v n="$N" -v t="$1"; }
+R_TOK=$(rate "$T_TOK"); R_SQL=$(rate "$T_SQL"); R_IMP=$(rate "$T_IMP")
+ratio() {   # tok figure / limit figure, for times and sizes
+	case "$1$2" in *n/a*) echo n/a; return ;; esac
+	calc 'sprintf("%.2f", a / b)' -v a="$1" -v b="$2"
+}
+X_SQL=$(ratio "$T_TOK" "$T_SQL"); X_IMP=$(ratio "$T_TOK" "$T_IMP")
+row "batch $NH records/s (SQL text)" "$R_TOK" "$R_SQL" "$X_SQL" "<= 2x" \
+    "$(ratio_ok "$X_SQL" 2)"
+row "batch $NH records/s (.import)" "$R_TOK" "$R_IMP" "$X_IMP" "<= 2x" \
+    "$(ratio_ok "$X_IMP" 2)"
+X=$(ratio "$C_TOK" "$C_IMP")
+row "batch $NH cpu s (.import)" "$C_TOK" "$C_IMP" "$X" "<= 2x" "$(ratio_ok "$X" 2)"
+
+# RSS at the smaller N (one run each: peak RSS hardly varies).
+awk -v n="$NSMALL" -f "$here/gen.awk" > "$work/small.tsv"
+make_import_load "$work/small.tsv" "$work/small.sql"
+rm_db "$work/small.db"
+say "bench: tok-earn $NSMALL records (RSS)"
+measure "$EARN" --db "$work/small.db" "$work/small.tsv"
+M_TOK_S=$RSS
+rm_db "$work/small.db"
+measure sqlite3 "$work/small.db" < "$work/small.sql"
+M_IMP_S=$RSS
+rm_db "$work/small.db"
+
+mb() { case $1 in n/a) echo n/a ;; *) calc 'sprintf("%.1f", k / 1024)' -v k="$1" ;; esac; }
+under() {   # under KB MB -> yes/NO
+	case $1 in n/a) echo n/a ;; *) calc '(k < m * 1024) ? "yes" : "NO"' -v k="$1" -v m="$2" ;; esac
+}
+row "peak RSS MB, batch $NSH" "$(mb "$M_TOK_S")" "$(mb "$M_IMP_S")" \
+    "$(ratio "$M_TOK_S" "$M_IMP_S")" "< 32 MB" "$(under "$M_TOK_S" 32)"
+row "peak RSS MB, batch $NH" "$(mb "$M_TOK")" "$(mb "$M_IMP")" \
+    "$(ratio "$M_TOK" "$M_IMP")" "< 32 MB" "$(under "$M_TOK" 32)"
+G=$(ratio "$M_TOK" "$M_TOK_S")
+row "RSS growth $NSH -> $NH" "${G}x" "-" "-" "<= 1.25x" "$(ratio_ok "$G" 1.25)"
+
+# ------------------------------------------------ 2: one earning, one process
+
+say "bench: single earnings on a ledger of $BASE_TXNS transactions"
+awk -v n="$BASE_TXNS" -v prefix=base- -f "$here/gen.awk" > "$work/base.tsv"
+"$EARN" --db "$work/base.db" "$work/base.tsv" >/dev/null || die "base ledger"
+rm -f "$work/base.db-wal" "$work/base.db-shm"
+
+# Each timed run starts from a fresh copy of the base ledger, synced so
+# that no writeback of the copy lands in the timed run; the ref is thus
+# new every time.  sqlite3 does what tok-earn does: reads the chain head,
+# inserts the txn and two postings in BEGIN IMMEDIATE..COMMIT (WAL,
+# synchronous=FULL, foreign keys on).
+cat > "$work/prep.sh" <<EOF
+rm -f "$work/one.db-wal" "$work/one.db-shm"
+cp "$work/base.db" "$work/one.db" && sync "$work/one.db" 2>/dev/null || sync
+EOF
+ONE_SQL="PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; BEGIN IMMEDIATE;
+INSERT INTO txn(txid, ref, type, date, recorded, actor, memo, reverses,
+ prev_hash, hash) SELECT txid + 1, 'single-1', 'earn', '$TODAY', '$NOW',
+ '$ACTOR', '', NULL, hash, '$HASH' FROM txn ORDER BY txid DESC LIMIT 1;
+INSERT INTO posting(txid, seq, account, amount)
+ VALUES (last_insert_rowid(), 1, 'platform:issued', -1250);
+INSERT INTO posting(txid, seq, account, amount)
+ VALUES ((SELECT max(txid) FROM txn), 2, 'w00001', 1250);
+COMMIT;"
+
+# Check both once: each adds transaction BASE_TXNS + 1.
+for who in tok sqlite3; do
+	sh "$work/prep.sh"
+	if [ $who = tok ]; then
+		"$EARN" --db "$work/one.db" --ref single-1 w00001 12.50 >/dev/null
+	else
+		sqlite3 "$work/one.db" "$ONE_SQL"
+	fi || die "single earning ($who) failed"
+	got=$(sqlite3 "$work/one.db" "SELECT count(*) FROM txn")
+	[ "$got" = $((BASE_TXNS + 1)) ] || die "single earning ($who): $got txns"
+done
+
+if [ -n "$HYPERFINE" ]; then
+	SINGLE_HOW="hyperfine, $SINGLE_RUNS runs, median"
+	"$HYPERFINE" -N --style none --warmup 3 --runs "$SINGLE_RUNS" \
+	    --prepare "sh $work/prep.sh" --export-csv "$work/single.csv" \
+	    -n tok "$EARN --db $work/one.db --ref single-1 w00001 12.50" \
+	    -n sqlite3 "sqlite3 $work/one.db \"$ONE_SQL\"" >/dev/null 2>"$work/err" ||
+	    { cat "$work/err" >&2; die "hyperfine failed"; }
+	S_TOK=$(awk -F, '$1 == "tok" { print $4 }' "$work/single.csv")
+	S_SQL=$(awk -F, '$1 == "sqlite3" { print $4 }' "$work/single.csv")
+else
+	SINGLE_HOW="loop of date +%s%N, $SINGLE_RUNS runs, median"
+	: > "$work/s.tok"; : > "$work/s.sql"
+	i=0
+	while [ "$i" -lt "$SINGLE_RUNS" ]; do
+		i=$((i + 1))
+		sh "$work/prep.sh"
+		t0=$(now_ns)
+		"$EARN" --db "$work/one.db" --ref single-1 w00001 12.50 >/dev/null
+		t1=$(now_ns)
+		echo $(((t1 - t0))) >> "$work/s.tok"
+		sh "$work/prep.sh"
+		t0=$(now_ns)
+		sqlite3 "$work/one.db" "$ONE_SQL" >/dev/null
+		t1=$(now_ns)
+		echo $(((t1 - t0))) >> "$work/s.sql"
+	done
+	S_TOK=$(median < "$work/s.tok" | awk '{ print $1 / 1e9 }')
+	S_SQL=$(median < "$work/s.sql" | awk '{ print $1 / 1e9 }')
+fi
+ms() { calc 'sprintf("%.2f", s * 1000)' -v s="$1"; }
+X=$(ratio "$S_TOK" "$S_SQL")
+row "one earning, median ms" "$(ms "$S_TOK")" "$(ms "$S_SQL")" "$X" "<= 1.5x" \
+    "$(ratio_ok "$X" 1.5)"
+
+# ---------------------------------------- 4: reports on the N-record ledger
+
+say "bench: reports on the $N-record ledger"
+# The read side's limit: sqlite3 reading what the report reads.  For
+# balances, the same query.  For verify, every txn column in txid order,
+# every posting in (txid, seq) order, the per-account totals against the
+# balance cache: verify's reads without its hashing.
+BAL_SQL="SELECT account, amount FROM account_balance
+ WHERE account NOT GLOB 'platform:*' AND amount >= 0 ORDER BY account;"
+VER_SQL="SELECT count(*), sum(length(ref) + length(type) + length(date)
+ + length(recorded) + length(actor) + length(memo) + coalesce(reverses, 0)
+ + length(prev_hash) + length(hash)) FROM (SELECT * FROM txn ORDER BY txid);
+SELECT count(*), sum(amount), sum(length(account))
+ FROM (SELECT * FROM posting ORDER BY txid, seq);
+SELECT count(*) FROM (SELECT account, sum(amount) AS total FROM posting
+ GROUP BY account) p FULL JOIN account_balance b USING (account)
+ WHERE p.total IS NOT b.amount;"
+
+sqlite3 "$work/big.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1
+"$REPORT" --db "$work/big.db" verify > "$work/verify.out" 2>&1 ||
+	{ cat "$work/verify.out" >&2; die "tok-report verify fails on the bench ledger"; }
+
+time_reads() {   # FILE CMD... -> median wall s of READ_RUNS runs
+	out=$1
+	shift
+	: > "$out"
+	i=0
+	while [ "$i" -lt "$READ_RUNS" ]; do
+		i=$((i + 1))
+		measure "$@"
+		echo "$WALL" >> "$out"
+	done
+	median < "$out"
+}
+B_TOK=$(time_reads "$work/r1" "$REPORT" --db "$work/big.db" --format tsv balances)
+B_SQL=$(time_reads "$work/r2" sqlite3 -readonly "$work/big.db" "$BAL_SQL")
+V_TOK=$(time_reads "$work/r3" "$REPORT" --db "$work/big.db" verify)
+V_SQL=$(time_reads "$work/r4" sqlite3 -readonly "$work/big.db" "$VER_SQL")
+X=$(ratio "$B_TOK" "$B_SQL")
+row "balances s, $NH-txn ledger" "$B_TOK" "$B_SQL" "$X" "-" "-"
+X=$(ratio "$V_TOK" "$V_SQL")
+row "verify s, $NH-txn ledger" "$V_TOK" "$V_SQL" "$X" "-" "-"
+VR_TOK=$(rate "$V_TOK"); VR_SQL=$(rate "$V_SQL")
+row "verify transactions/s" "$VR_TOK" "$VR_SQL" "$(ratio "$VR_SQL" "$VR_TOK")" \
+    ">= 500000" "$(calc '(r >= 500000) ? "yes" : "NO"' -v r="$VR_TOK")"
+
+# ------------------------------------------------------------------- report
+
+LOAD1=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+cat <<EOF
+tok bench: N = $N records (median of $BENCH_RUNS run(s), SQL text $BENCH_SQL_RUNS), sqlite3 $(sqlite3 -version | cut -d' ' -f1), $NCPU CPUs, load average $LOAD0 at start, $LOAD1 at end
+Limit = the sqlite3 shell on tok's own schema (tables, indexes, triggers as
+tok creates them), with $PRAGMAS
+  batch (SQL text): per record INSERT txn + 2 INSERT posting as SQL text
+      from awk, one BEGIN IMMEDIATE..COMMIT (constant 64-hex hashes: sqlite3
+      cannot hash); the shell parses every statement, tok does not.
+  batch (.import):  the same rows by .import into a view whose trigger does
+      the 3 inserts: one prepared statement, one transaction.
+  cpu s:            user + system CPU of tok vs the .import load (robust to
+      other load on the machine; wall is not).
+  peak RSS:         /usr/bin/time -f %M; the limit column is the .import load.
+  one earning:      fresh copy of a $BASE_TXNS-txn ledger each run, new ref;
+      sqlite3 reads the chain head and inserts txn + 2 postings in BEGIN
+      IMMEDIATE..COMMIT ($SINGLE_HOW).
+  balances:         the same SELECT on account_balance, output discarded.
+  verify:           sqlite3 reading every txn and posting row in order and
+      the per-account totals against the cache; no hashing.
+ratio = tok time (or size) / limit; for rates, limit rate / tok rate.
+
+EOF
+awk -F '\t' '
+BEGIN { printf "%-34s %12s %17s %7s %10s  %s\n", "figure", "tok",
+    "limit (sqlite3)", "ratio", "target", "ok" }
+{ printf "%-34s %12s %17s %7s %10s  %s\n", $1, $2, $3, $4, $5, $6 }' "$TABLE"
+[ "$LOAD0" = "?" ] || awk -v l="$LOAD0" -v c="$NCPU" 'BEGIN { if (c != "?" && l + 0 > c * 0.5)
+    print "\nnote: the machine was busy at the start (load " l " on " c \
+    " CPUs); wall times and their ratios are noisy, cpu s is not." }'
+exit 0

@@ -1,0 +1,453 @@
+#!/usr/bin/env bats
+# The ledger file: creation, lookup, refusal of other files, append-only,
+# tamper evidence, locking, keyed chains (DESIGN §3, §4, §9).
+
+load helper
+
+# 'tok1' in PRAGMA application_id.
+APP_ID=$((0x746f6b31))
+
+# Five earnings, txid 1 to 5: w1 1.00 ... w5 5.00.
+five() {
+	local i
+	for i in 1 2 3 4 5; do
+		earn --ref r$i --memo "memo $i" w$i $i
+	done
+}
+
+@test "ledger: created on first write with mode 0600, in WAL, schema 1, tok's application id" {
+	umask 000
+	t tok-earn --ref r1 alice 1
+	umask 022
+	assert_success
+	assert_equal "$(stat -c %a "$TOK_DB")" 600
+	assert_equal "$(q 'PRAGMA journal_mode')" wal
+	assert_equal "$(q 'PRAGMA user_version')" 1
+	assert_equal "$(q 'PRAGMA application_id')" "$APP_ID"
+	assert_equal "$(q "SELECT value FROM meta WHERE key = 'decimals'")" 2
+	assert_equal "$(q "SELECT value FROM meta WHERE key = 'chain'")" sha256
+	assert_equal "$(q 'PRAGMA integrity_check')" ok
+	# The ledger's own files are never readable by others either.
+	local f
+	for f in "$TOK_DB"-wal "$TOK_DB"-shm; do
+		[ ! -e "$f" ] || [ "$(stat -c %a "$f")" = 600 ] ||
+		    fail "$f has mode $(stat -c %a "$f")"
+	done
+}
+
+@test "ledger: without TOK_DB it lives in \$XDG_DATA_HOME/tok, else ~/.local/share/tok" {
+	unset TOK_DB
+	export XDG_DATA_HOME="$T/xdg"
+	t tok-earn --ref r1 alice 1
+	assert_success
+	[ -f "$XDG_DATA_HOME/tok/ledger.db" ] || fail "no $XDG_DATA_HOME/tok/ledger.db"
+	assert_equal "$(stat -c %a "$XDG_DATA_HOME/tok/ledger.db")" 600
+	[ ! -e "$HOME/.local/share/tok/ledger.db" ] || fail "made one in HOME too"
+	t tok-report balance alice
+	assert_success
+	assert_line --index 1 "$(printf 'alice\t1.00')"
+
+	unset XDG_DATA_HOME
+	t tok-earn --ref r2 bob 2
+	assert_success
+	[ -f "$HOME/.local/share/tok/ledger.db" ] || fail "no ~/.local/share/tok/ledger.db"
+	t tok-report balances
+	assert_success
+	assert_tsv <<-'EOF'
+	worker|amount
+	bob|2.00
+	EOF
+	# A relative XDG_DATA_HOME is ignored (XDG Base Directory spec).
+	export XDG_DATA_HOME=relative
+	t tok-report balances
+	assert_success
+	assert_tsv <<-'EOF'
+	worker|amount
+	bob|2.00
+	EOF
+	[ ! -e relative ] || fail "a relative XDG_DATA_HOME was used"
+}
+
+@test "ledger: --db overrides TOK_DB" {
+	t tok-earn --db "$T/opt.db" --ref r1 alice 1
+	assert_success
+	[ -f "$T/opt.db" ] || fail "no opt.db"
+	assert_no_ledger
+	t tok-report --db "$T/opt.db" balances
+	assert_success
+	assert_line --index 1 "$(printf 'alice\t1.00')"
+	t tok-report balances
+	assert_failure 4
+	assert_no_ledger
+}
+
+@test "ledger: an SQLite file of another application is refused and left untouched" {
+	sqlite3 "$T/foo.db" "CREATE TABLE foo(x); INSERT INTO foo VALUES (42);"
+	local before
+	before=$(file_hash "$T/foo.db")
+	t tok-earn --db "$T/foo.db" --ref r1 alice 1
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: .*foo\.db: not a tok ledger'
+	t tok-report --db "$T/foo.db" balances
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'not a tok ledger'
+	assert_equal "$(file_hash "$T/foo.db")" "$before"
+	for f in "$T/foo.db-wal" "$T/foo.db-shm" "$T/foo.db-journal"; do
+		[ ! -e "$f" ] || fail "$f was created"
+	done
+}
+
+@test "ledger: an SQLite file with tok's id but a newer schema is refused untouched" {
+	earn --ref r1 alice 1
+	sqlite3 "$TOK_DB" 'PRAGMA user_version = 99' >/dev/null
+	snapshot
+	t tok-earn --ref r2 alice 1
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '99'
+	t tok-report balances
+	assert_failure 4
+	assert_no_stdout
+	assert_unchanged
+}
+
+@test "ledger: a file that is not SQLite is refused byte for byte untouched, no -wal/-shm" {
+	head -c 8192 /dev/urandom >"$T/garbage.db"
+	printf 'worker\tamount\n' >"$T/text.db"
+	local g t2
+	g=$(file_hash "$T/garbage.db")
+	t2=$(file_hash "$T/text.db")
+	for db in garbage.db text.db; do
+		t tok-earn --db "$T/$db" --ref r1 alice 1
+		assert_failure 4
+		assert_no_stdout
+		assert_stderr_line "^tok-earn: .*$db: not a tok ledger"
+		t tok-report --db "$T/$db" verify
+		assert_failure 4
+		assert_no_stdout
+		for f in "$T/$db-wal" "$T/$db-shm" "$T/$db-journal"; do
+			[ ! -e "$f" ] || fail "$f was created"
+		done
+	done
+	assert_equal "$(file_hash "$T/garbage.db")" "$g"
+	assert_equal "$(file_hash "$T/text.db")" "$t2"
+}
+
+@test "ledger: a world-writable ledger is refused and left untouched" {
+	earn --ref r1 alice 1
+	chmod 666 "$TOK_DB"
+	snapshot
+	t tok-earn --ref r2 bob 1
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: .*world-writable'
+	t tok-report balances
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-report: .*world-writable'
+	assert_unchanged
+	assert_equal "$(stat -c %a "$TOK_DB")" 666
+}
+
+@test "ledger: append-only: UPDATE and DELETE are refused by the schema itself" {
+	five
+	snapshot
+	local sql
+	for sql in "UPDATE posting SET amount = 1" "DELETE FROM txn" \
+	    "DELETE FROM posting" "UPDATE txn SET memo = 'x'" \
+	    "DELETE FROM account_balance"; do
+		run sqlite3 -batch "$TOK_DB" "$sql"
+		[ "$status" -ne 0 ] || fail "'$sql' was allowed"
+		[[ $output == *append-only* ]] || fail "'$sql': $output"
+	done
+	assert_unchanged
+	t tok-report verify
+	assert_success
+}
+
+@test "ledger: tamper: a posting's amount changed in txid 2 fails verify (exit 5) naming txid 2" {
+	five
+	sqlite3 "$TOK_DB" "DROP TRIGGER posting_no_update;
+	    UPDATE posting SET amount = amount + 100 WHERE txid = 2 AND seq = 2;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 0 "$(printf 'check\tstatus\ttxid\tdetail')"
+	assert_line --index 1 --regexp "^sum	failed	2	."
+	assert_line --index 2 "$(printf 'nonnegative\tok\t\t')"
+	# The cache names an account, not a transaction.
+	assert_line --index 3 --regexp "^cache	failed		.*w2"
+	assert_line --index 4 --regexp "^chain	failed	2	."
+	assert_equal "${#lines[@]}" 5
+	# One line per failed check.
+	assert_stderr_line '^tok-report: verify: sum: txid 2: '
+	assert_stderr_line '^tok-report: verify: cache: .*w2'
+	assert_stderr_line '^tok-report: verify: chain: txid 2: '
+	assert_stderr_lines 3
+}
+
+@test "ledger: tamper: a memo changed in txid 3 breaks the chain at 3" {
+	five
+	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_update;
+	    UPDATE txn SET memo = 'memo 33' WHERE txid = 3;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 1 "$(printf 'sum\tok\t\t')"
+	assert_line --index 2 "$(printf 'nonnegative\tok\t\t')"
+	assert_line --index 3 "$(printf 'cache\tok\t\t')"
+	assert_line --index 4 --regexp "^chain	failed	3	"
+	assert_stderr_lines 1
+	assert_stderr_line '^tok-report: verify: chain: txid 3'
+}
+
+@test "ledger: tamper: a re-hashed forgery still breaks the link to the next one" {
+	five
+	# Change txid 3 and give it a made-up hash: txid 4 no longer follows.
+	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_update;
+	    UPDATE txn SET memo = 'forged', hash = printf('%064d', 7) WHERE txid = 3;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 4 --regexp "^chain	failed	3	"
+}
+
+@test "ledger: tamper: a transaction deleted in the middle is named by the next txid" {
+	five
+	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
+	    DELETE FROM posting WHERE txid = 3; DELETE FROM txn WHERE txid = 3;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 4 --regexp "^chain	failed	4	"
+	assert_stderr_line '^tok-report: verify: chain: txid 4'
+}
+
+@test "ledger: tamper: a worker's cached balance changed is caught by the cache check" {
+	five
+	sqlite3 "$TOK_DB" "UPDATE account_balance SET amount = 1 WHERE account = 'w5'"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 1 "$(printf 'sum\tok\t\t')"
+	assert_line --index 3 --regexp "^cache	failed		.*w5"
+	assert_line --index 4 --regexp "^chain	ok		5 transactions"
+	assert_stderr_line '^tok-report: verify: cache: .*w5'
+	assert_stderr_lines 1
+}
+
+@test "ledger: a ledger locked by another writer: exit 4 after --wait, unchanged" {
+	earn --ref r1 alice 1
+	snapshot
+	local start end
+	# Hold the write lock until told to let go (10 s at most); .timeout so
+	# that the holder itself never loses the race for the lock.
+	( echo '.timeout 5000'; echo 'BEGIN IMMEDIATE;'
+	  echo ".system touch $T/locked"
+	  for _ in $(seq 100); do [ -e "$T/release" ] && break; sleep 0.1; done
+	  echo 'COMMIT;' ) | sqlite3 -batch "$TOK_DB" >/dev/null 2>&1 3>&- &
+	local holder=$!
+	for _ in $(seq 50); do
+		[ -e "$T/locked" ] && break
+		sleep 0.1
+	done
+	[ -e "$T/locked" ] || fail "could not take the lock"
+	start=$(date +%s%N)
+	t tok-earn --wait 0.5 --ref r2 bob 1
+	end=$(date +%s%N)
+	touch "$T/release"
+	wait "$holder"
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: .*locked'
+	[ $(((end - start) / 1000000)) -ge 400 ] ||
+	    fail "gave up after $(((end - start) / 1000000)) ms, before --wait 0.5"
+	[ $(((end - start) / 1000000)) -lt 3000 ] ||
+	    fail "took $(((end - start) / 1000000)) ms for --wait 0.5"
+	assert_unchanged
+	# Once free, the same earning lands.
+	t tok-earn --wait 0.5 --ref r2 bob 1
+	assert_success
+	assert_equal "$(txn_count)" 2
+}
+
+@test "ledger: readers are not blocked by a writer holding the lock" {
+	earn --ref r1 alice 1
+	( echo '.timeout 5000'; echo 'BEGIN IMMEDIATE;'
+	  echo "INSERT INTO meta VALUES ('x', 'y');"
+	  echo ".system touch $T/locked"
+	  for _ in $(seq 100); do [ -e "$T/release" ] && break; sleep 0.1; done
+	  echo 'ROLLBACK;' ) | sqlite3 -batch "$TOK_DB" >/dev/null 2>&1 3>&- &
+	local holder=$!
+	for _ in $(seq 50); do
+		[ -e "$T/locked" ] && break
+		sleep 0.1
+	done
+	t tok-report --wait 0 balances
+	touch "$T/release"
+	wait "$holder"
+	assert_success
+	assert_line --index 1 "$(printf 'alice\t1.00')"
+}
+
+# A config naming a key file.
+keyed_config() {
+	head -c 32 /dev/urandom >"$T/chain.key"
+	chmod 600 "$T/chain.key"
+	printf 'ledger:\n  hmac_key_file: %s\n' "$T/chain.key" >"$T/keyed.yaml"
+	chmod 600 "$T/keyed.yaml"
+}
+
+@test "ledger: hmac: a key file makes a keyed chain; verify passes with the key" {
+	keyed_config
+	t tok-earn --config "$T/keyed.yaml" --ref r1 alice 1
+	assert_success
+	t tok-earn --config "$T/keyed.yaml" --ref r2 bob 2
+	assert_success
+	assert_equal "$(q "SELECT value FROM meta WHERE key = 'chain'")" hmac-sha256
+	t tok-report --config "$T/keyed.yaml" verify
+	assert_success
+	assert_line --index 4 --regexp "^chain	ok		2 transactions, 4 postings, head $(chain_head)\$"
+	# Another key is a failed verification, not a pass.
+	head -c 32 /dev/urandom >"$T/chain.key"
+	t tok-report --config "$T/keyed.yaml" verify
+	assert_failure 5
+	assert_line --index 4 --regexp "^chain	failed	1	"
+}
+
+@test "ledger: hmac: without the key a keyed ledger cannot be written or verified (exit 4)" {
+	keyed_config
+	earn --config "$T/keyed.yaml" --ref r1 alice 1
+	snapshot
+	t tok-report verify
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'hmac_key_file|key'
+	t tok-earn --ref r2 bob 1
+	assert_failure 4
+	assert_no_stdout
+	assert_unchanged
+}
+
+@test "ledger: hmac: a key file readable by others is refused (exit 4)" {
+	keyed_config
+	earn --config "$T/keyed.yaml" --ref r1 alice 1
+	chmod 644 "$T/chain.key"
+	snapshot
+	t tok-report --config "$T/keyed.yaml" verify
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'chain\.key'
+	t tok-earn --config "$T/keyed.yaml" --ref r2 bob 1
+	assert_failure 4
+	assert_no_stdout
+	assert_unchanged
+	# Nor is a new ledger made with it.
+	t tok-earn --config "$T/keyed.yaml" --db "$T/new.db" --ref r1 alice 1
+	assert_failure 4
+	assert_no_ledger "$T/new.db"
+}
+
+@test "ledger: hmac: a plain ledger is not opened with a key configured" {
+	earn --ref r1 alice 1
+	keyed_config
+	snapshot
+	t tok-earn --config "$T/keyed.yaml" --ref r2 bob 1
+	assert_failure 4
+	assert_no_stdout
+	assert_unchanged
+}
+
+@test "ledger: tamper: the last transaction deleted is caught by the balance cache" {
+	five
+	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
+	    DELETE FROM posting WHERE txid = 5; DELETE FROM txn WHERE txid = 5;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 3 --regexp "^cache	failed		"
+	# The chain alone cannot see it (tok-report(1)): still a valid chain.
+	assert_line --index 4 --regexp "^chain	ok		4 transactions"
+}
+
+@test "ledger: tamper: postings without their transaction fail the sum check" {
+	five
+	sqlite3 "$TOK_DB" "INSERT INTO posting(txid, seq, account, amount)
+	    VALUES (99, 1, 'platform:issued', -100), (99, 2, 'w1', 100);"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 1 --regexp "^sum	failed	99	"
+	assert_stderr_line '^tok-report: verify: sum: txid 99: '
+}
+
+@test "ledger: tamper: a worker taken below zero fails the nonnegative check" {
+	five
+	# txid 6 takes 3.00 from w1, who has 1.00: balanced, chained, cached.
+	sqlite3 "$TOK_DB" "DROP TRIGGER posting_balance;
+	    INSERT INTO txn SELECT 6, 'steal', 'earn', date, recorded, actor, '',
+	      NULL, hash, hash FROM txn WHERE txid = 5;
+	    INSERT INTO posting VALUES (6, 1, 'w1', -300), (6, 2, 'platform:issued', 300);"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 2 --regexp "^nonnegative	failed	6	.*w1"
+}
+
+# canonical TXID: the encoding of tok(7), "The hash chain", as hex.
+canonical() {
+	q "SELECT hex('9:tok-txn-1,' ||
+	    length(CAST(prev_hash AS BLOB)) || ':' || prev_hash || ',' ||
+	    length(CAST(txid AS TEXT)) || ':' || txid || ',' ||
+	    length(CAST(ref AS BLOB)) || ':' || ref || ',' ||
+	    length(CAST(type AS BLOB)) || ':' || type || ',' ||
+	    length(CAST(date AS BLOB)) || ':' || date || ',' ||
+	    length(CAST(recorded AS BLOB)) || ':' || recorded || ',' ||
+	    length(CAST(actor AS BLOB)) || ':' || actor || ',' ||
+	    length(CAST(memo AS BLOB)) || ':' || memo || ',' ||
+	    length(CAST(coalesce(reverses, 0) AS TEXT)) || ':' ||
+	      coalesce(reverses, 0) || ',' ||
+	    (SELECT length(CAST(count(*) AS TEXT)) || ':' || count(*) || ',' ||
+	      group_concat(length(CAST(account AS BLOB)) || ':' || account || ',' ||
+	        length(CAST(amount AS TEXT)) || ':' || amount || ',', '')
+	     FROM (SELECT * FROM posting p WHERE p.txid = txn.txid ORDER BY seq)))
+	    FROM txn WHERE txid = $1"
+}
+
+# unhex: hex on stdin to bytes on stdout.
+unhex() {
+	printf '%b' "$(sed 's/../\\x&/g')"
+}
+
+@test "ledger: every stored hash is SHA-256 of the encoding documented in tok(7)" {
+	five
+	earn --ref 'r/6:x,' --memo "$(printf 'tab\there — ü, 12:34')" --date 2026-01-31 w6 0.01
+	local i prev=0000000000000000000000000000000000000000000000000000000000000000
+	for i in 1 2 3 4 5 6; do
+		assert_equal "$(q "SELECT prev_hash FROM txn WHERE txid = $i")" "$prev"
+		prev=$(canonical "$i" | unhex | sha256sum | cut -d' ' -f1)
+		assert_equal "$(q "SELECT hash FROM txn WHERE txid = $i")" "$prev"
+	done
+	assert_equal "$(canonical 1 | unhex)" \
+	    "9:tok-txn-1,64:0000000000000000000000000000000000000000000000000000000000000000,1:1,2:r1,4:earn,10:$TODAY,20:$NOW,${#ME}:$ME,6:memo 1,1:0,1:2,15:platform:issued,4:-100,2:w1,3:100,"
+}
+
+@test "ledger: a keyed chain is HMAC-SHA-256 of the same encoding" {
+	command -v openssl >/dev/null || skip "no openssl(1) to recompute HMACs"
+	keyed_config
+	earn --config "$T/keyed.yaml" --ref r1 alice 1
+	earn --config "$T/keyed.yaml" --ref r2 bob 2
+	local i key want
+	key=$(od -An -v -tx1 "$T/chain.key" | tr -d ' \n')
+	for i in 1 2; do
+		want=$(canonical "$i" | unhex |
+		    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" |
+		    sed 's/.*= //')
+		assert_equal "$(q "SELECT hash FROM txn WHERE txid = $i")" "$want"
+	done
+	# Not the plain SHA-256.
+	refute [ "$(canonical 1 | unhex | sha256sum | cut -d' ' -f1)" = \
+	    "$(q 'SELECT hash FROM txn WHERE txid = 1')" ]
+}
+
+@test "ledger: the default location's directories are made 0700" {
+	unset TOK_DB
+	t tok-earn --ref r1 alice 1
+	assert_success
+	assert_equal "$(stat -c %a "$HOME/.local/share/tok")" 700
+	assert_equal "$(stat -c %a "$HOME/.local/share/tok/ledger.db")" 600
+}
