@@ -59,6 +59,29 @@ static const char *const migrations[] = {
 	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
 	"CREATE TRIGGER balance_no_delete BEFORE DELETE ON account_balance BEGIN"
 	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;",
+
+	/* 1 -> 2: the price book, a chain of its own. */
+	"CREATE TABLE price_change ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('task', 'service', 'exchange')),"
+	"  name TEXT NOT NULL,"
+	"  price INTEGER NOT NULL CHECK (typeof(price) = 'integer' AND price > 0),"
+	"  per TEXT NOT NULL,"
+	"  unit_decimals INTEGER NOT NULL,"
+	"  min_tier TEXT NOT NULL,"
+	"  effective TEXT NOT NULL,"
+	"  recorded TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  proposal TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	");"
+	"CREATE INDEX price_change_name ON price_change(name, effective, id);"
+	"CREATE TRIGGER price_no_update BEFORE UPDATE ON price_change BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER price_no_delete BEFORE DELETE ON price_change BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;",
 };
 
 int

@@ -15,14 +15,14 @@ five() {
 	done
 }
 
-@test "ledger: created on first write with mode 0600, in WAL, schema 1, tok's application id" {
+@test "ledger: created on first write with mode 0600, in WAL, schema 2, tok's application id" {
 	umask 000
 	t tok-earn --ref r1 alice 1
 	umask 022
 	assert_success
 	assert_equal "$(stat -c %a "$TOK_DB")" 600
 	assert_equal "$(q 'PRAGMA journal_mode')" wal
-	assert_equal "$(q 'PRAGMA user_version')" 1
+	assert_equal "$(q 'PRAGMA user_version')" 2
 	assert_equal "$(q 'PRAGMA application_id')" "$APP_ID"
 	assert_equal "$(q "SELECT value FROM meta WHERE key = 'decimals'")" 2
 	assert_equal "$(q "SELECT value FROM meta WHERE key = 'chain'")" sha256
@@ -450,4 +450,30 @@ unhex() {
 	assert_success
 	assert_equal "$(stat -c %a "$HOME/.local/share/tok")" 700
 	assert_equal "$(stat -c %a "$HOME/.local/share/tok/ledger.db")" 600
+}
+
+@test "ledger: a schema 1 ledger is migrated forward by the first write, in one go" {
+	sqlite3 -batch "$TOK_DB" <"$BATS_TEST_DIRNAME/data/ledger-v1.sql"
+	chmod 600 "$TOK_DB"
+	snapshot
+	# A report does not write: it says how to migrate and leaves it be.
+	t tok-report balances
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'schema 1 is older'
+	assert_unchanged
+	t tok-earn --ref t-3 carol 1
+	assert_success
+	assert_equal "$(q 'PRAGMA user_version')" 2
+	assert_equal "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'price_change'")" 1
+	t tok-report balances
+	assert_success
+	assert_tsv <<-EOF
+	worker|amount
+	alice|10.00
+	bob|2.50
+	carol|1.00
+	EOF
+	t tok-report verify
+	assert_success
 }
