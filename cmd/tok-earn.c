@@ -1,11 +1,8 @@
 /* tok-earn - credits workers for completed tasks, one or a batch */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "cli.h"
+#include "batch.h"
 
 static const char usage[] =
     "usage: tok-earn [-n] [--ref REF] [--memo TEXT] [--date DATE] "
@@ -47,9 +44,7 @@ struct earn {
 	const char *rejects_path;
 	int skip_invalid;
 	int dry_run;
-	struct ledger *ledger;
-	struct out *receipt;
-	FILE *spool;           /* the receipt, shown once the batch is done */
+	struct run run;
 };
 
 /* One record's fields, as given on the command line or in a batch. */
@@ -110,47 +105,16 @@ earn_one(struct earn *x, const struct earning *in, struct tok_err *e)
 	struct txn_result res;
 	struct built b;
 
-	if (build(x, in, ledger_decimals(x->ledger), &b, e) != TOK_OK ||
-	    txn_post(x->ledger, &b.t, &res, e) != TOK_OK)
+	if (build(x, in, ledger_decimals(x->run.ledger), &b, e) != TOK_OK ||
+	    txn_post(x->run.ledger, &b.t, &res, e) != TOK_OK)
 		return e->status;
 	snprintf(id, sizeof(id), "%lld", (long long)res.txid);
 	if (b.t.ref == NULL)
 		snprintf(b.ref, sizeof(b.ref), "auto:%s", id);
-	return out_row(x->receipt, (const char *const[]){ id, "earn",
-	    in->worker, amount_format(b.units, ledger_decimals(x->ledger), amt,
+	return out_row(x->run.receipt, (const char *const[]){ id, "earn",
+	    in->worker, amount_format(b.units, ledger_decimals(x->run.ledger), amt,
 	    sizeof(amt)), b.ref, date_format(res.date, date, sizeof(date)),
 	    res.exists ? "exists" : "new" }, e);
-}
-
-static void
-open_receipt(struct earn *x)
-{
-	if ((x->spool = tmpfile()) == NULL)
-		die(TOK_UNUSABLE, "cannot make a temporary file for the receipt");
-	x->receipt = cli_out(&x->cli, x->spool, receipt_cols, NRECEIPT);
-}
-
-/* Commits (or, with -n, rolls back) and then shows the receipt. */
-static void
-finish(struct earn *x)
-{
-	struct tok_err e;
-	char buf[65536];
-	size_t n;
-
-	if (out_close(x->receipt, &e) != TOK_OK) {
-		ledger_rollback(x->ledger);
-		die_err(&e);
-	}
-	if (x->dry_run)
-		ledger_rollback(x->ledger);
-	else if (ledger_commit(x->ledger, &e) != TOK_OK)
-		die_err(&e);
-	rewind(x->spool);
-	while ((n = fread(buf, 1, sizeof(buf), x->spool)) > 0)
-		fwrite(buf, 1, n, stdout);
-	fclose(x->spool);
-	ledger_close(x->ledger);
 }
 
 static void
@@ -165,124 +129,10 @@ run_single(struct earn *x, const char *worker, const char *amount)
 	if (build(x, &in, cli_ledger_exists(&x->cli) ? TOK_MAX_DECIMALS :
 	    cli_config(&x->cli)->token_decimals, &b, &e) != TOK_OK)
 		die_err(&e);
-	x->ledger = cli_open(&x->cli, x->dry_run ? LEDGER_DRY_RUN :
-	    LEDGER_WRITE);
-	open_receipt(x);
-	if (ledger_begin(x->ledger, &e) != TOK_OK)
-		die_err(&e);
-	if (earn_one(x, &in, &e) != TOK_OK) {
-		ledger_rollback(x->ledger);
-		die_err(&e);
-	}
-	finish(x);
-}
-
-/* Batch progress on a terminal, about twice a second. */
-static void
-progress(long n, int done)
-{
-	static int tty = -1;
-	static time_t last;
-	time_t now;
-
-	if (tty < 0)
-		tty = isatty(STDERR_FILENO);
-	if (!tty)
-		return;
-	if (done) {
-		if (last)
-			fputs("\r\033[K", stderr);
-		return;
-	}
-	if ((n & 1023) != 0 || (now = time(NULL)) == last)
-		return;
-	last = now;
-	fprintf(stderr, "\rtok-earn: %ld records", n);
-}
-
-struct batch {
-	const char *name;      /* as shown in messages */
-	FILE *rejects;
-	long records;
-	long bad;
-	int worst;             /* highest exit status among bad records */
-};
-
-/* Reports one bad record and keeps it for the rejects file.  Messages
- * from the record reader already start with "line N:". */
-static void
-reject(struct earn *x, struct batch *b, struct rec_reader *r,
-    const struct tok_err *e, int from_reader)
-{
-	if (from_reader)
-		warnx_("%s: %s", b->name, e->msg);
-	else
-		warnx_("%s: line %ld: %s", b->name, rec_line(r), e->msg);
-	if (e->status == TOK_UNUSABLE) {
-		/* The ledger failed under the batch: nothing more can land. */
-		ledger_rollback(x->ledger);
-		exit(TOK_UNUSABLE);
-	}
-	b->bad++;
-	if (e->status > b->worst)
-		b->worst = e->status;
-	if (b->rejects != NULL)
-		fprintf(b->rejects, "%s\n", rec_raw(r));
-}
-
-/* An empty field counts as absent, so that options fill it. */
-static const char *
-field(struct rec_reader *r, const char *col, const char *fallback)
-{
-	const char *v = rec_get(r, col);
-
-	return v != NULL && *v != '\0' ? v : fallback;
-}
-
-static void
-read_batch(struct earn *x, struct rec_reader *r, struct batch *b)
-{
-	struct earning in;
-	struct tok_err e;
-	int got;
-
-	for (;;) {
-		if (rec_next(r, &got, &e) != TOK_OK) {
-			reject(x, b, r, &e, 1);
-			progress(++b->records, 0);
-			continue;
-		}
-		if (!got)
-			break;
-		in.worker = rec_get(r, "worker");
-		in.amount = rec_get(r, "amount");
-		in.ref = field(r, "ref", NULL);
-		in.memo = field(r, "memo", x->memo);
-		in.date = field(r, "date", x->date);
-		if (in.ref == NULL && x->ref_prefix == NULL) {
-			tok_fail(&e, TOK_DATAERR, "ref is empty (give it, or "
-			    "--ref-prefix)");
-			reject(x, b, r, &e, 0);
-		} else if (earn_one(x, &in, &e) != TOK_OK)
-			reject(x, b, r, &e, 0);
-		progress(++b->records, 0);
-	}
-	progress(b->records, 1);
-}
-
-static FILE *
-open_input(const char *path, const char **name)
-{
-	FILE *f;
-
-	if (strcmp(path, "-") == 0) {
-		*name = "stdin";
-		return stdin;
-	}
-	*name = path;
-	if ((f = fopen(path, "r")) == NULL)
-		die(TOK_DATAERR, "%s: %s", path, strerror(errno));
-	return f;
+	run_open(&x->run, &x->cli, x->dry_run, receipt_cols, NRECEIPT);
+	if (earn_one(x, &in, &e) != TOK_OK)
+		run_abort(&x->run, &e);
+	run_finish(&x->run);
 }
 
 static void
@@ -293,40 +143,27 @@ run_batch(struct earn *x, const char *path)
 	    NULL };
 	static const char *const need[] = { "worker", "amount", NULL };
 	static const char *const optional[] = { "ref", "memo", "date", NULL };
-	struct batch b = { 0 };
-	struct rec_reader *r;
+	struct earning in;
+	struct batch b;
 	struct tok_err e;
-	FILE *in = open_input(path, &b.name);
 
-	if (rec_open(&r, in, b.name, x->ref_prefix ? need : need_ref,
-	    optional, &e) != TOK_OK)
-		die(e.status, "%s: %s", b.name, e.msg);
-	if (x->rejects_path != NULL) {
-		if ((b.rejects = fopen(x->rejects_path, "w")) == NULL)
-			die(TOK_UNUSABLE, "%s: %s", x->rejects_path,
-			    strerror(errno));
-		fprintf(b.rejects, "%s\n", rec_header(r));
+	batch_open(&b, path, x->ref_prefix ? need : need_ref, optional,
+	    x->rejects_path);
+	run_open(&x->run, &x->cli, x->dry_run, receipt_cols, NRECEIPT);
+	while (batch_next(&b, &x->run)) {
+		in.worker = batch_field(&b, "worker", "");
+		in.amount = batch_field(&b, "amount", "");
+		in.ref = batch_field(&b, "ref", NULL);
+		in.memo = batch_field(&b, "memo", x->memo);
+		in.date = batch_field(&b, "date", x->date);
+		if (in.ref == NULL && x->ref_prefix == NULL) {
+			tok_fail(&e, TOK_DATAERR, "ref is empty (give it, or "
+			    "--ref-prefix)");
+			batch_reject(&b, &x->run, &e);
+		} else if (earn_one(x, &in, &e) != TOK_OK)
+			batch_reject(&b, &x->run, &e);
 	}
-	x->ledger = cli_open(&x->cli, x->dry_run ? LEDGER_DRY_RUN :
-	    LEDGER_WRITE);
-	open_receipt(x);
-	if (ledger_begin(x->ledger, &e) != TOK_OK)
-		die_err(&e);
-	read_batch(x, r, &b);
-	rec_close(r);
-	if (in != stdin)
-		fclose(in);
-	if (b.rejects != NULL && fclose(b.rejects) != 0)
-		die(TOK_UNUSABLE, "%s: %s", x->rejects_path, strerror(errno));
-	if (b.bad > 0 && !x->skip_invalid) {
-		ledger_rollback(x->ledger);
-		die(b.worst, "%s: %ld of %ld records bad; nothing written",
-		    b.name, b.bad, b.records);
-	}
-	finish(x);
-	if (b.bad > 0)
-		warnx_("%s: %ld of %ld records skipped, written to %s", b.name,
-		    b.bad, b.records, x->rejects_path);
+	batch_finish(&b, &x->run, x->skip_invalid);
 }
 
 int

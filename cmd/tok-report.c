@@ -186,13 +186,7 @@ cmd_verify(struct report *r)
 		const struct verify_check *c = &v.checks[i];
 
 		snprintf(id, sizeof(id), "%lld", (long long)c->txid);
-		if (c->ok && strcmp(c->name, "chain") == 0)
-			snprintf(detail, sizeof(detail), "%lld transaction%s, "
-			    "%lld postings, head %s", (long long)v.transactions,
-			    v.transactions == 1 ? "" : "s",
-			    (long long)v.postings, v.head);
-		else
-			snprintf(detail, sizeof(detail), "%s", c->detail);
+		snprintf(detail, sizeof(detail), "%s", c->detail);
 		if (!c->ok && c->txid)
 			warnx_("verify: %s: txid %s: %s", c->name, id, detail);
 		else if (!c->ok)

@@ -20,14 +20,26 @@
 #define CONFIG_MAX_SCALAR 4096
 #define CONFIG_MAX_EVENTS 100000
 #define CONFIG_MAX_KEYS 32       /* keys of one mapping: bits of `seen` */
+#define CONFIG_AMOUNT_MAX 31     /* bytes of an amount as written */
 
 /* Enum fields are stored through an int. */
 _Static_assert(sizeof(enum tok_above_cap) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum tok_vote_method) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum tok_price_kind) == sizeof(int), "enum size");
 
 struct cfgp;
 
-enum ktype { K_INT, K_CHOICE, K_CODE, K_PATH, K_NAME, K_AMOUNT };
+/*
+ * K_AMOUNT keeps the text of an amount (parsed later, as its decimals
+ * may come later in the file); K_FIXED parses a plain decimal of `dec`
+ * decimals into an int64 of min..max units; K_DATE a YYYY-MM-DD into an
+ * int64 of days; K_TEXT is free text (no control characters), may be
+ * empty.
+ */
+enum ktype {
+	K_INT, K_CHOICE, K_CODE, K_PATH, K_NAME, K_AMOUNT, K_FIXED, K_DATE,
+	K_TEXT
+};
 
 struct choice {
 	const char *name;
@@ -38,7 +50,8 @@ struct choice {
 struct key {
 	const char *name;
 	enum ktype type;
-	int min, max;                   /* K_INT */
+	int min, max;                   /* K_INT, K_FIXED (in units) */
+	int dec;                        /* K_FIXED */
 	const struct choice *choices;   /* K_CHOICE, ends with a NULL name */
 	size_t off;
 	size_t size;                    /* char arrays */
@@ -50,11 +63,17 @@ struct section {
 	int (*parse)(struct cfgp *, const struct section *);  /* read so */
 };
 
-/* What parse_map saw: which keys, and where. */
+/* What parse_map saw: which keys, and where (the key, its value). */
 struct seen {
 	unsigned keys;
 	yaml_mark_t start;
+	yaml_mark_t key[CONFIG_MAX_KEYS];
 	yaml_mark_t mark[CONFIG_MAX_KEYS];
+};
+
+/* Where the parts of a price entry checked at the end of the file are. */
+struct price_mark {
+	yaml_mark_t name, min_tier;
 };
 
 struct cfgp {
@@ -69,14 +88,19 @@ struct cfgp {
 	size_t len;
 	struct tok_config cfg;
 	yaml_mark_t tier_mark[TOK_MAX_TIERS];   /* of each min_earned */
+	struct price_mark *price_mark;  /* malloc'd, one per cfg.prices */
+	int price_cap;                  /* of cfg.prices and price_mark */
 	struct tok_err *e;
 };
 
 #define CF(f) offsetof(struct tok_config, f)
 #define SZ(f) sizeof(((struct tok_config *)0)->f)
-#define INT(n, f, lo, hi) { n, K_INT, lo, hi, NULL, CF(f), 0 }
-#define CHOICE(n, f, ch) { n, K_CHOICE, 0, 0, ch, CF(f), 0 }
-#define STR(n, t, f) { n, t, 0, 0, NULL, CF(f), SZ(f) }
+#define INT(n, f, lo, hi) \
+	{ .name = n, .type = K_INT, .min = lo, .max = hi, .off = CF(f) }
+#define CHOICE(n, f, ch) \
+	{ .name = n, .type = K_CHOICE, .choices = ch, .off = CF(f) }
+#define STR(n, t, f) { .name = n, .type = t, .off = CF(f), .size = SZ(f) }
+#define END { .name = NULL }
 
 static const struct choice above_cap[] = {
 	{ "refuse", ABOVE_CAP_REFUSE }, { "vote", ABOVE_CAP_VOTE }, { NULL, 0 }
@@ -92,15 +116,15 @@ static const struct choice methods[] = {
 static const struct key currency_keys[] = {
 	STR("code", K_CODE, currency),
 	INT("decimals", currency_decimals, 0, 4),
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	END
 };
 static const struct key token_keys[] = {
 	INT("decimals", token_decimals, 0, TOK_MAX_DECIMALS),
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	END
 };
 static const struct key ledger_keys[] = {
 	STR("hmac_key_file", K_PATH, hmac_key_file),
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	END
 };
 static const struct key pricing_keys[] = {
 	INT("notice_days", pricing.notice_days, 0, 3650),
@@ -108,7 +132,7 @@ static const struct key pricing_keys[] = {
 	INT("window_days", pricing.window_days, 1, 3650),
 	CHOICE("above_cap", pricing.above_cap, above_cap),
 	CHOICE("decreases", pricing.decreases_immediate, decreases),
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	END
 };
 static const struct key governance_keys[] = {
 	CHOICE("method", governance.method, methods),
@@ -116,27 +140,69 @@ static const struct key governance_keys[] = {
 	INT("threshold_pct", governance.threshold_pct, 1, 100),
 	INT("days", governance.days, 1, 365),
 	INT("max_voter_share_pct", governance.max_voter_share_pct, 0, 100),
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	END
 };
 static const struct key expiry_keys[] = {
 	INT("after_days", expiry.after_days, 0, 36500),
 	INT("warn_days", expiry.warn_days, 1, 3650),
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	END
 };
-/* Offsets from a struct tok_tier; both keys are required. */
+/* Offsets from a struct tok_tier; name and min_earned are required. */
+#define TF(f) offsetof(struct tok_tier, f)
+#define TSZ(f) sizeof(((struct tok_tier *)0)->f)
 #define TIER_NAME 0
 #define TIER_MIN 1
+#define TIER_REQUIRED (1u << TIER_NAME | 1u << TIER_MIN)
 static const struct key tier_keys[] = {
-	{ "name", K_NAME, 0, 0, NULL, offsetof(struct tok_tier, name),
-	    sizeof(((struct tok_tier *)0)->name) },
-	{ "min_earned", K_AMOUNT, 0, 0, NULL,
-	    offsetof(struct tok_tier, min_earned_text),
-	    sizeof(((struct tok_tier *)0)->min_earned_text) },
-	{ NULL, 0, 0, 0, NULL, 0, 0 }
+	{ .name = "name", .type = K_NAME, .off = TF(name),
+	    .size = TSZ(name) },
+	{ .name = "min_earned", .type = K_AMOUNT, .off = TF(min_earned_text),
+	    .size = TSZ(min_earned_text) },
+	/* 0.0001 to 100 */
+	{ .name = "multiplier", .type = K_FIXED, .min = 1, .max = 1000000,
+	    .dec = 4, .off = TF(multiplier_bp) },
+	END
+};
+
+/* Offsets from a struct tok_price_entry. */
+#define PF(f) offsetof(struct tok_price_entry, f)
+#define PSZ(f) sizeof(((struct tok_price_entry *)0)->f)
+static const struct choice price_kinds[] = {
+	{ "task", PRICE_TASK }, { "service", PRICE_SERVICE },
+	{ "exchange", PRICE_EXCHANGE }, { NULL, 0 }
+};
+enum {
+	PRICE_KIND, PRICE_NAME, PRICE_PRICE, PRICE_PER, PRICE_UNIT_DECIMALS,
+	PRICE_MIN_TIER, PRICE_EFFECTIVE, PRICE_REASON
+};
+#define PRICE_REQUIRED \
+	(1u << PRICE_KIND | 1u << PRICE_NAME | 1u << PRICE_PRICE)
+static const struct key price_keys[] = {
+	{ .name = "kind", .type = K_CHOICE, .choices = price_kinds,
+	    .off = PF(kind) },
+	{ .name = "name", .type = K_NAME, .off = PF(name), .size = PSZ(name) },
+	{ .name = "price", .type = K_AMOUNT, .off = PF(price_text),
+	    .size = PSZ(price_text) },
+	{ .name = "per", .type = K_NAME, .off = PF(per), .size = PSZ(per) },
+	{ .name = "unit_decimals", .type = K_INT, .min = 0, .max = 4,
+	    .off = PF(unit_decimals) },
+	{ .name = "min_tier", .type = K_NAME, .off = PF(min_tier),
+	    .size = PSZ(min_tier) },
+	{ .name = "effective", .type = K_DATE, .off = PF(effective) },
+	{ .name = "reason", .type = K_TEXT, .off = PF(reason),
+	    .size = PSZ(reason) },
+	END
+};
+/* The keys each kind may have, by enum tok_price_kind. */
+static const unsigned price_kind_keys[] = {
+	~(1u << PRICE_MIN_TIER),                                 /* task */
+	~(1u << PRICE_UNIT_DECIMALS),                            /* service */
+	~(1u << PRICE_MIN_TIER | 1u << PRICE_UNIT_DECIMALS),     /* exchange */
 };
 
 static int parse_section(struct cfgp *, const struct section *);
 static int parse_tiers(struct cfgp *, const struct section *);
+static int parse_prices(struct cfgp *, const struct section *);
 
 /*
  * The top-level keys.  A new section is a row here: a table of keys
@@ -150,7 +216,7 @@ static const struct section sections[] = {
 	{ "pricing", pricing_keys, parse_section },
 	{ "governance", governance_keys, parse_section },
 	{ "expiry", expiry_keys, parse_section },
-	/* { "prices", NULL, parse_prices }: the initial price book. */
+	{ "prices", NULL, parse_prices },
 	{ NULL, NULL, NULL }
 };
 
@@ -173,6 +239,16 @@ config_defaults(struct tok_config *c)
 	c->governance.max_voter_share_pct = 0;
 	c->expiry.after_days = 0;
 	c->expiry.warn_days = 30;
+	c->prices = NULL;
+	c->nprices = 0;
+}
+
+void
+config_free(struct tok_config *c)
+{
+	free(c->prices);
+	c->prices = NULL;
+	c->nprices = 0;
 }
 
 static int
@@ -522,6 +598,88 @@ set_string(struct cfgp *p, const struct key *k, const char *path,
 	return TOK_OK;
 }
 
+/* Units of `dec` decimals as a plain decimal without trailing zeros. */
+static const char *
+fixed_text(int64_t units, int dec, char *buf, size_t len)
+{
+	size_t n;
+
+	amount_format(units, dec, buf, len);
+	if (dec > 0 && strchr(buf, '.') != NULL) {
+		n = strlen(buf);
+		while (buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	return buf;
+}
+
+static int
+set_fixed(struct cfgp *p, const struct key *k, const char *path,
+    void *base)
+{
+	const struct key text = { .type = K_AMOUNT,
+	    .size = CONFIG_AMOUNT_MAX + 1 };
+	const char *why = string_problem(p, &text);
+	char q[300], lo[32], hi[32];
+	struct tok_err ae;
+	int64_t v;
+
+	if (why != NULL)
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": %s", path,
+		    ev_esc(p, q, sizeof(q)), why);
+	if (amount_parse(ev_text(p), k->dec, 1, &v, &ae) != TOK_OK)
+		return fail_at(p, p->ev.start_mark, "%s: %s", path, ae.msg);
+	if (v < k->min || v > k->max)
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": out of range "
+		    "(%s..%s)", path, ev_esc(p, q, sizeof(q)),
+		    fixed_text(k->min, k->dec, lo, sizeof(lo)),
+		    fixed_text(k->max, k->dec, hi, sizeof(hi)));
+	*(int64_t *)((char *)base + k->off) = v;
+	return TOK_OK;
+}
+
+static int
+set_date(struct cfgp *p, const struct key *k, const char *path, void *base)
+{
+	struct tok_err de;
+	int64_t days;
+	char q[300];
+
+	if (date_parse(ev_text(p), &days, &de) != TOK_OK)
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": not a date "
+		    "(YYYY-MM-DD)", path, ev_esc(p, q, sizeof(q)));
+	if (days < 0)
+		return fail_at(p, p->ev.start_mark, "%s: \"%s\": before "
+		    "1970-01-01", path, ev_esc(p, q, sizeof(q)));
+	*(int64_t *)((char *)base + k->off) = days;
+	return TOK_OK;
+}
+
+/* Text as libyaml gives it is valid UTF-8 without NUL (check_event);
+ * control characters, C0 and C1, are refused as a terminal acts on them. */
+static int
+set_text(struct cfgp *p, const struct key *k, const char *path, void *base)
+{
+	const unsigned char *s = (const unsigned char *)ev_text(p);
+	size_t i, n = p->ev.data.scalar.length;
+	char q[300];
+
+	if (n >= k->size)
+		return fail_at(p, p->ev.start_mark, "%s: longer than %zu bytes",
+		    path, k->size - 1);
+	for (i = 0; i < n; i++)
+		if (s[i] < ' ' || s[i] == 0x7f ||
+		    (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 &&
+		    s[i + 1] <= 0x9f))
+			return fail_at(p, p->ev.start_mark, "%s: \"%s\": "
+			    "control character at byte %zu", path,
+			    ev_esc(p, q, sizeof(q)), i + 1);
+	memcpy((char *)base + k->off, s, n + 1);
+	return TOK_OK;
+}
+
 /* The current event is the value of key k. */
 static int
 set_value(struct cfgp *p, const struct key *k, const char *path, void *base)
@@ -534,6 +692,12 @@ set_value(struct cfgp *p, const struct key *k, const char *path, void *base)
 		return set_int(p, k, path, base);
 	case K_CHOICE:
 		return set_choice(p, k, path, base);
+	case K_FIXED:
+		return set_fixed(p, k, path, base);
+	case K_DATE:
+		return set_date(p, k, path, base);
+	case K_TEXT:
+		return set_text(p, k, path, base);
 	default:
 		return set_string(p, k, path, base);
 	}
@@ -574,6 +738,7 @@ parse_map(struct cfgp *p, const struct key *keys, void *base,
 			return fail_at(p, p->ev.start_mark, "duplicate key "
 			    "\"%s\"", full);
 		s->keys |= 1u << i;
+		s->key[i] = p->ev.start_mark;
 		if ((rc = next(p)) != TOK_OK)
 			return rc;
 		s->mark[i] = p->ev.start_mark;
@@ -603,10 +768,11 @@ parse_tier(struct cfgp *p, int i)
 	if (p->ev.type != YAML_MAPPING_START_EVENT)
 		return fail_at(p, p->ev.start_mark, "%s: expected a mapping, "
 		    "found %s", path, kind(&p->ev));
+	t->multiplier_bp = 10000;
 	if ((rc = parse_map(p, tier_keys, t, path, &s)) != TOK_OK)
 		return rc;
 	for (j = 0; tier_keys[j].name != NULL; j++)
-		if (!(s.keys & 1u << j))
+		if (TIER_REQUIRED & 1u << j && !(s.keys & 1u << j))
 			return fail_at(p, s.start, "%s: missing \"%s\"", path,
 			    tier_keys[j].name);
 	for (j = 0; j < i; j++)
@@ -638,6 +804,136 @@ parse_tiers(struct cfgp *p, const struct section *sec)
 			return rc;
 		p->cfg.ntiers++;
 	}
+}
+
+/* Makes room for one more price entry. */
+static int
+grow_prices(struct cfgp *p)
+{
+	struct tok_price_entry *pe;
+	struct price_mark *pm;
+	int cap;
+
+	if (p->cfg.nprices < p->price_cap)
+		return TOK_OK;
+	cap = p->price_cap == 0 ? 16 : p->price_cap * 2;
+	if (cap > TOK_MAX_PRICES)
+		cap = TOK_MAX_PRICES;
+	if ((pe = realloc(p->cfg.prices, (size_t)cap * sizeof(*pe))) == NULL)
+		return tok_fail(p->e, TOK_UNUSABLE, "%s: out of memory",
+		    p->name);
+	p->cfg.prices = pe;
+	if ((pm = realloc(p->price_mark, (size_t)cap * sizeof(*pm))) == NULL)
+		return tok_fail(p->e, TOK_UNUSABLE, "%s: out of memory",
+		    p->name);
+	p->price_mark = pm;
+	p->price_cap = cap;
+	return TOK_OK;
+}
+
+/* The current event opens prices[i]; room for it has been made. */
+static int
+parse_price(struct cfgp *p, int i)
+{
+	struct tok_price_entry *pe = &p->cfg.prices[i], *o;
+	struct tok_err ae;
+	struct seen s;
+	char path[32];
+	unsigned bad;
+	int rc, j;
+
+	snprintf(path, sizeof(path), "prices[%d]", i);
+	if (p->ev.type != YAML_MAPPING_START_EVENT)
+		return fail_at(p, p->ev.start_mark, "%s: expected a mapping, "
+		    "found %s", path, kind(&p->ev));
+	memset(pe, 0, sizeof(*pe));
+	pe->effective = -1;
+	if ((rc = parse_map(p, price_keys, pe, path, &s)) != TOK_OK)
+		return rc;
+	for (j = 0; price_keys[j].name != NULL; j++)
+		if (PRICE_REQUIRED & 1u << j && !(s.keys & 1u << j))
+			return fail_at(p, s.start, "%s: missing \"%s\"", path,
+			    price_keys[j].name);
+	if ((bad = s.keys & ~price_kind_keys[pe->kind]) != 0) {
+		j = __builtin_ctz(bad);
+		return fail_at(p, s.key[j], "%s.%s: not allowed with kind %s "
+		    "(only with %s)", path, price_keys[j].name,
+		    price_kinds[pe->kind].name, j == PRICE_MIN_TIER ?
+		    "service" : "task");
+	}
+	if (amount_parse(pe->price_text, TOK_PRICE_DECIMALS, 0, &pe->price,
+	    &ae) != TOK_OK)
+		return fail_at(p, s.mark[PRICE_PRICE], "%s.price: %s", path,
+		    ae.msg);
+	if (pe->kind == PRICE_EXCHANGE && s.keys & 1u << PRICE_PER &&
+	    strcmp(pe->per, "token") != 0)
+		return fail_at(p, s.mark[PRICE_PER], "%s.per: \"%s\": an "
+		    "exchange rate is per \"token\"", path, pe->per);
+	if (!(s.keys & 1u << PRICE_PER))
+		strcpy(pe->per, pe->kind == PRICE_EXCHANGE ? "token" : "unit");
+	for (j = 0; j < i; j++) {
+		o = &p->cfg.prices[j];
+		if (o->kind == pe->kind && o->effective == pe->effective &&
+		    strcmp(o->name, pe->name) == 0)
+			return fail_at(p, s.start, "%s: the same kind, name "
+			    "and effective date as prices[%d] (line %d)",
+			    path, j, o->line);
+	}
+	pe->line = (int)s.start.line + 1;   /* the file is at most 1 MiB */
+	p->price_mark[i].name = s.mark[PRICE_NAME];
+	p->price_mark[i].min_tier = s.mark[PRICE_MIN_TIER];
+	return TOK_OK;
+}
+
+static int
+parse_prices(struct cfgp *p, const struct section *sec)
+{
+	int rc, empty;
+
+	if ((rc = open_node(p, YAML_SEQUENCE_START_EVENT, sec->name,
+	    &empty)) || empty)
+		return rc;
+	for (;;) {
+		if ((rc = next(p)) != TOK_OK)
+			return rc;
+		if (p->ev.type == YAML_SEQUENCE_END_EVENT)
+			return TOK_OK;
+		if (p->cfg.nprices == TOK_MAX_PRICES)
+			return fail_at(p, p->ev.start_mark, "prices: more "
+			    "than %d entries", TOK_MAX_PRICES);
+		if ((rc = grow_prices(p)) != TOK_OK ||
+		    (rc = parse_price(p, p->cfg.nprices)) != TOK_OK)
+			return rc;
+		p->cfg.nprices++;
+	}
+}
+
+/* Checks against currency: and tiers:, which may come after prices:. */
+static int
+check_prices(struct cfgp *p)
+{
+	const struct tok_price_entry *pe;
+	int i, j;
+
+	for (i = 0; i < p->cfg.nprices; i++) {
+		pe = &p->cfg.prices[i];
+		if (pe->kind == PRICE_EXCHANGE &&
+		    strcmp(pe->name, p->cfg.currency) != 0)
+			return fail_at(p, p->price_mark[i].name,
+			    "prices[%d].name: \"%s\": an exchange rate is "
+			    "named by the currency, currency.code \"%s\"", i,
+			    pe->name, p->cfg.currency);
+		if (pe->min_tier[0] == '\0')
+			continue;
+		for (j = 0; j < p->cfg.ntiers; j++)
+			if (strcmp(p->cfg.tiers[j].name, pe->min_tier) == 0)
+				break;
+		if (j == p->cfg.ntiers)
+			return fail_at(p, p->price_mark[i].min_tier,
+			    "prices[%d].min_tier: \"%s\": not a tier of "
+			    "tiers", i, pe->min_tier);
+	}
+	return TOK_OK;
 }
 
 /* Tier amounts need token.decimals, which may come after tiers:. */
@@ -730,9 +1026,10 @@ parse_stream(struct cfgp *p)
 		    "top level, found %s", kind(&p->ev));
 	if (rc != TOK_OK ||
 	    (rc = expect(p, YAML_DOCUMENT_END_EVENT)) != TOK_OK ||
-	    (rc = expect(p, YAML_STREAM_END_EVENT)) != TOK_OK)
+	    (rc = expect(p, YAML_STREAM_END_EVENT)) != TOK_OK ||
+	    (rc = check_tiers(p)) != TOK_OK)
 		return rc;
-	return check_tiers(p);
+	return check_prices(p);
 }
 
 /*
@@ -774,10 +1071,11 @@ config_load_buffer(const char *buf, size_t len, const char *name,
 	if ((rc = parse_stream(&p)) != TOK_OK) {
 		drain(&p);
 		rc = e->status;
-		goto out;
+		config_free(&p.cfg);
+	} else {
+		*c = p.cfg;   /* c takes over cfg.prices */
 	}
-	*c = p.cfg;
-out:
+	free(p.price_mark);
 	if (p.have_ev)
 		yaml_event_delete(&p.ev);
 	yaml_parser_delete(&p.yp);

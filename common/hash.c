@@ -101,11 +101,17 @@ hasher_free(struct hasher *h)
 }
 
 void
-canon_init(struct canon *c)
+canon_init_tag(struct canon *c, const char *tag)
 {
 	c->len = 0;
 	c->overflow = 0;
-	canon_str(c, "tok-txn-1");
+	canon_str(c, tag);
+}
+
+void
+canon_init(struct canon *c)
+{
+	canon_init_tag(c, "tok-txn-1");
 }
 
 /* Writes v in decimal at p; returns the length.  Hashing a million

@@ -20,6 +20,9 @@ struct canon {
 	size_t len;
 	int overflow;
 };
+/* Starts an encoding with the tag of what is encoded. */
+void canon_init_tag(struct canon *c, const char *tag);
+/* canon_init_tag(c, "tok-txn-1"): a transaction. */
 void canon_init(struct canon *c);
 void canon_str(struct canon *c, const char *s);
 void canon_int(struct canon *c, long long v);

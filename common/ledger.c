@@ -424,6 +424,12 @@ ledger_path(const struct ledger *l)
 	return l->path;
 }
 
+int64_t
+ledger_today(const struct ledger *l)
+{
+	return l->today;
+}
+
 int
 ledger_decimals(const struct ledger *l)
 {

@@ -7,6 +7,10 @@
 #include "tok.h"
 #include "hash.h"
 
+/* The predecessor of the first link of a chain. */
+#define TOK_ZERO_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
 /* Statements prepared once per process and reused (STYLE.md item 6). */
 enum ledger_stmt {
 	ST_TIP,
@@ -53,6 +57,16 @@ int txn_hash(struct ledger *l, const char *prev, int64_t txid,
     const char *ref, const char *type, const char *date, const char *recorded,
     const char *actor, const char *memo, int64_t reverses,
     const struct posting *p, int np, char *hex, struct tok_err *e);
+
+/* price.c: prepares "SELECT <every column of an entry> FROM price_change p
+ * REST" and binds a1 and a2 (when not NULL) as ?1 and ?2. */
+int price_entry_query(struct ledger *l, sqlite3_stmt **st, const char *rest,
+    const char *a1, const char *a2, struct tok_err *e);
+void price_entry_read(sqlite3_stmt *st, struct price_entry *p);
+/* price_set.c: walks the price chain; *bad is the first change whose
+ * hash or link is wrong, 0 when none. */
+int price_chain_check(struct ledger *l, int64_t *count, int64_t *bad,
+    char *head, struct tok_err *e);
 
 /* schema.c */
 extern const int tok_application_id;

@@ -4,19 +4,25 @@
 #include "tok.h"
 
 int
-worker_valid(const char *name, struct tok_err *e)
+name_valid(const char *what, const char *name, struct tok_err *e)
 {
 	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789._-");
 
 	if (*name == '\0')
-		return tok_fail(e, TOK_DATAERR, "worker name is empty");
+		return tok_fail(e, TOK_DATAERR, "%s name is empty", what);
 	if (name[n] != '\0' || n > TOK_NAME_MAX)
-		return tok_fail(e, TOK_DATAERR, "worker \"%.*s%s\": not a "
-		    "worker name (1-%d characters of A-Za-z0-9._-)",
+		return tok_fail(e, TOK_DATAERR, "%s \"%.*s%s\": not a "
+		    "%s name (1-%d characters of A-Za-z0-9._-)", what,
 		    TOK_NAME_MAX, name, strlen(name) > TOK_NAME_MAX ? "..." : "",
-		    TOK_NAME_MAX);
+		    what, TOK_NAME_MAX);
 	return TOK_OK;
+}
+
+int
+worker_valid(const char *name, struct tok_err *e)
+{
+	return name_valid("worker", name, e);
 }
 
 int

@@ -7,11 +7,8 @@
  * temporary file (memory stays flat) and printed by out_close.
  */
 #include <errno.h>
-#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "tok.h"
@@ -440,37 +437,16 @@ table_cell(struct out *o, int i, const char *s, size_t cw, const char *ell)
 		o->pending += cw - w;
 }
 
-/* Terminal width: $COLUMNS, else the window of fd, else 0 = no limit. */
-static size_t
-term_width(int fd)
-{
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
-	char *end;
-	long n;
-
-	if (c != NULL && *c != '\0') {
-		errno = 0;
-		n = strtol(c, &end, 10);
-		if (errno == 0 && *end == '\0' && n > 0)
-			return (size_t)n;
-	}
-	if (fd >= 0 && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
-
 static int
 table_render(struct out *o, struct tok_err *e)
 {
-	const char *ell, *cs = nl_langinfo(CODESET);
+	const char *ell;
 	char *line = NULL, *p, *t;
 	size_t cap = 0, total, limit, best;
 	ssize_t len;
 	int i, j, rc = TOK_OK;
 
-	ell = cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
-	    strcasecmp(cs, "UTF8") == 0) ? "\xe2\x80\xa6" : "~";
+	ell = term_utf8() ? "\xe2\x80\xa6" : "~";
 
 	/* Shrink the widest text columns, one character at a time. */
 	limit = term_width(fileno(o->dst));

@@ -21,7 +21,9 @@ static const char *const vocabulary[] = {
 	"txid", "payout", "proposal", "choice", "status", "type", "account",
 	"balance", "price", "per", "name", "effective", "reason", "tier",
 	"check", "detail", "provider_ref", "money", "currency", "rate", "line",
-	"opening", NULL
+	"opening", "min_tier", "unit_decimals", "previous", "change",
+	"recorded", "actor", "multiplier", "earned", "next_tier", "to_next",
+	NULL
 };
 
 struct rec_reader {

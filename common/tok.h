@@ -64,7 +64,8 @@ int tok_now(int64_t *epoch, struct tok_err *e);
 #define TOK_NAME_MAX 64
 #define TOK_REF_MAX 128
 #define TOK_MEMO_MAX 1024
-/* 1-64 characters of A-Za-z0-9._- */
+/* 1-64 characters of A-Za-z0-9._-; `what` names it in the message. */
+int name_valid(const char *what, const char *name, struct tok_err *e);
 int worker_valid(const char *name, struct tok_err *e);
 /* 1-128 printable ASCII characters, no space; "auto:" is reserved. */
 int ref_valid(const char *ref, struct tok_err *e);
@@ -83,6 +84,27 @@ struct tok_tier {
 	char name[TOK_NAME_MAX + 1];
 	int64_t min_earned;        /* units of the ledger's decimals */
 	char min_earned_text[32];  /* as written, re-parsed once decimals known */
+	int64_t multiplier_bp;     /* earn multiplier in 1/10000: 1..1000000,
+	                              default 10000 (= 1) */
+};
+/* The initial price book (prices:), read by tok-price import. */
+#define TOK_PRICE_DECIMALS 8       /* of tok_price_entry.price */
+#define TOK_MAX_PRICES 1000
+#define TOK_REASON_MAX 256
+enum tok_price_kind { PRICE_TASK, PRICE_SERVICE, PRICE_EXCHANGE };
+struct tok_price_entry {
+	enum tok_price_kind kind;
+	char name[TOK_NAME_MAX + 1];   /* worker-name rules; exchange: the
+	                                  currency code, == currency */
+	char price_text[32];       /* as written */
+	int64_t price;             /* > 0, units of 10^-TOK_PRICE_DECIMALS */
+	char per[TOK_NAME_MAX + 1];    /* default "unit"; exchange: "token" */
+	int unit_decimals;         /* 0..4; 0 unless a task */
+	char min_tier[TOK_NAME_MAX + 1];  /* a tier's name, "" for none;
+	                                     service only */
+	int64_t effective;         /* days since 1970-01-01, -1 for none */
+	char reason[TOK_REASON_MAX + 1];  /* UTF-8, "" for none */
+	int line;                  /* of the entry in the file, from 1 */
 };
 struct tok_config {
 	char path[4096];           /* file read, "" for built-in defaults */
@@ -110,13 +132,21 @@ struct tok_config {
 		int after_days;            /* default 0 = never */
 		int warn_days;             /* default 30 */
 	} expiry;
+	/* malloc'd, NULL when nprices is 0; release with config_free */
+	struct tok_price_entry *prices;
+	int nprices;               /* 0..TOK_MAX_PRICES, in file order */
 };
-/* Fills c with the built-in defaults. */
+/* Fills c with the built-in defaults (no prices). */
 void config_defaults(struct tok_config *c);
+/* Frees what a load allocated and leaves c holding no prices; safe on
+ * defaults and on a config whose load failed. */
+void config_free(struct tok_config *c);
 /*
  * Finds and loads the config: `path` (from --config) when not NULL, else
  * $TOK_CONFIG, $XDG_CONFIG_HOME/tok/tok.yaml (~/.config/...), /etc/tok/tok.yaml,
  * else the defaults.  Errors name file:line:column; status TOK_UNUSABLE.
+ * On failure c is left as it was and nothing is allocated; on success c
+ * is overwritten (not freed first: config_free a config before reusing it).
  */
 int config_load(const char *path, struct tok_config *c, struct tok_err *e);
 /* Loads one named file (used by config_load and the fuzz target). */
@@ -193,6 +223,8 @@ int ledger_open(struct ledger **l, enum ledger_mode mode,
     const struct ledger_opts *o, struct tok_err *e);
 void ledger_close(struct ledger *l);
 const char *ledger_path(const struct ledger *l);
+/* This invocation's business date (from TOK_NOW or the clock), in days. */
+int64_t ledger_today(const struct ledger *l);
 int ledger_decimals(const struct ledger *l);
 /* Resolves the ledger path of section 4 into buf. */
 int ledger_find(const char *opt, char *buf, size_t len, struct tok_err *e);
@@ -267,14 +299,83 @@ int query_statement(struct ledger *l, const char *account, int64_t from,
 int query_account_exists(struct ledger *l, const char *account, int *exists,
     struct tok_err *e);
 
+/* price.c - the price book: task rates, service prices, the exchange rate */
+#define TOK_REASON_MAX 256
+struct price_entry {
+	int64_t id;
+	enum tok_price_kind kind;
+	char name[TOK_NAME_MAX + 1];
+	int64_t price;             /* units of 10^-TOK_PRICE_DECIMALS */
+	char per[TOK_NAME_MAX + 1];
+	int unit_decimals;         /* decimals the units of work may have */
+	char min_tier[TOK_NAME_MAX + 1];
+	int64_t effective;         /* business date, in days */
+	char recorded[32];
+	char actor[64];
+	char reason[TOK_REASON_MAX + 1];
+	char proposal[TOK_REF_MAX + 1];
+	int64_t previous;          /* the price this one replaced, 0: none */
+};
+/* A change asked for; NULL / -1 fields take the entry's current value or
+ * the default. */
+struct price_request {
+	enum tok_price_kind kind;
+	const char *name;
+	int64_t price;
+	const char *per;
+	int unit_decimals;
+	const char *min_tier;
+	int64_t effective;         /* < 0: as soon as the guardrails allow */
+	const char *reason;
+	const char *proposal;
+};
+const char *price_kind_name(enum tok_price_kind k);
+int price_kind_parse(const char *s, enum tok_price_kind *k, struct tok_err *e);
+/* Formats a price with at least min_decimals decimals (more when set). */
+char *price_format(int64_t price, int min_decimals, char *buf, size_t len);
+/*
+ * Records a change under the guardrails of c->pricing, inside the
+ * caller's write transaction.  A change equal to the latest one of its
+ * name sets *exists and records nothing.  A refusal is TOK_REFUSED with
+ * the reason; nothing is written.
+ */
+int price_set(struct ledger *l, const struct tok_config *c,
+    const struct price_request *r, struct price_entry *out, int *exists,
+    struct tok_err *e);
+/* The entry of name in force on date; TOK_REFUSED when there is none. */
+int price_in_force(struct ledger *l, const char *name, int64_t date,
+    struct price_entry *p, struct tok_err *e);
+/* The first change of name that takes effect after date; *found = 0 when
+ * none. */
+int price_next(struct ledger *l, const char *name, int64_t date,
+    struct price_entry *p, int *found, struct tok_err *e);
+typedef int (*price_fn)(void *, const struct price_entry *, struct tok_err *);
+/* The book in force on date, by kind and name; kind < 0 for all kinds. */
+int price_list(struct ledger *l, int kind, int64_t date, price_fn fn,
+    void *arg, struct tok_err *e);
+/* Changes that take effect after date, in order of effect. */
+int price_upcoming(struct ledger *l, int64_t date, price_fn fn, void *arg,
+    struct tok_err *e);
+/* Every change of name, in order of effect; TOK_REFUSED when none. */
+int price_history(struct ledger *l, const char *name, price_fn fn,
+    void *arg, struct tok_err *e);
+/*
+ * price x units (units with unit_decimals decimals) x multiplier (1/10000)
+ * in a currency of `decimals`, rounded down to its smallest unit.
+ * TOK_REFUSED when the result does not fit.
+ */
+int price_cost(int64_t price, int64_t units, int unit_decimals,
+    int64_t multiplier_bp, int decimals, int64_t *out, struct tok_err *e);
+
 /* verify.c - recomputes the invariants and the hash chain */
 struct verify_check {
-	const char *name;      /* "sum", "nonnegative", "cache", "chain" */
+	const char *name;      /* "sum", "nonnegative", "cache", "chain",
+	                          "prices" */
 	int ok;
 	int64_t txid;          /* first bad transaction, 0 when ok */
-	char detail[256];
+	char detail[256];      /* why it failed; what was counted if ok */
 };
-#define VERIFY_NCHECKS 4
+#define VERIFY_NCHECKS 5
 struct verify_result {
 	int64_t transactions;
 	int64_t postings;
@@ -284,5 +385,41 @@ struct verify_result {
 /* Returns TOK_OK when every check passed, TOK_VERIFY when one failed,
  * another status when the ledger could not be read. */
 int ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e);
+
+/* term.c - the terminal */
+/* Columns: $COLUMNS, else the window of fd (< 0: none), else 0 = unknown. */
+size_t term_width(int fd);
+/* 1 when the locale's character set (LC_CTYPE) is UTF-8. */
+int term_utf8(void);
+
+/* chart.c - charts drawn with text (no colour, no escape sequences) */
+struct chart_opts {
+	int width;         /* columns; 0: term_width of the output, else 80 */
+	int height;        /* rows of the plot area, 1-200; 0: 10 */
+	int ascii;         /* 1: ASCII only; implied when the locale is not UTF-8 */
+	int decimals;      /* values are fixed-point with this many decimals */
+	const char *title; /* first line, when not NULL or "" */
+};
+/*
+ * All three print "(no data)" when n is 0, refuse a width below 20 with
+ * TOK_USAGE "terminal too narrow for a chart (N columns)", refuse bad
+ * points with TOK_DATAERR before printing anything, and return
+ * TOK_UNUSABLE "write error: ..." when f fails.
+ */
+/*
+ * A step series: value[i] holds from day x[i] (days since 1970-01-01, not
+ * decreasing) until x[i + 1], the last until x_end (at least one day).
+ * One column per span of days, showing the largest value in force in it.
+ */
+int chart_series(FILE *f, const int64_t *x, const int64_t *value, int n,
+    int64_t x_end, const struct chart_opts *o, struct tok_err *e);
+/* One horizontal bar per label, the largest value filling the width;
+ * values <= 0 get no bar.  labels (or one of them) may be NULL. */
+int chart_bars(FILE *f, const char *const *labels, const int64_t *value,
+    int n, const struct chart_opts *o, struct tok_err *e);
+/* A Lorenz curve through (x, y) permille, both not decreasing, 0-1000;
+ * (0, 0) and (1000, 1000) are implied.  Height rows, 2 * height columns. */
+int chart_lorenz(FILE *f, const int *x_permille, const int *y_permille,
+    int n, const struct chart_opts *o, struct tok_err *e);
 
 #endif

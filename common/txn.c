@@ -5,9 +5,6 @@
 
 #include "ledger_priv.h"
 
-#define ZERO_HASH \
-	"0000000000000000000000000000000000000000000000000000000000000000"
-
 int
 txn_hash(struct ledger *l, const char *prev, int64_t txid, const char *ref,
     const char *type, const char *date, const char *recorded,
@@ -139,7 +136,7 @@ load_tip(struct ledger *l, struct tok_err *e)
 		    (const char *)sqlite3_column_text(st, 1));
 	} else if (rc == SQLITE_DONE) {
 		l->tip_txid = 0;
-		strcpy(l->tip_hash, ZERO_HASH);
+		strcpy(l->tip_hash, TOK_ZERO_HASH);
 	} else
 		return ledger_sqlfail(l, e, "reading the chain head");
 	sqlite3_reset(st);

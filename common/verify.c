@@ -4,7 +4,7 @@
 
 #include "ledger_priv.h"
 
-enum { CHECK_SUM, CHECK_NONNEG, CHECK_CACHE, CHECK_CHAIN };
+enum { CHECK_SUM, CHECK_NONNEG, CHECK_CACHE, CHECK_CHAIN, CHECK_PRICES };
 
 static void
 flag(struct verify_result *r, int which, int64_t txid, const char *fmt,
@@ -230,8 +230,10 @@ int
 ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 {
 	static const char *const names[VERIFY_NCHECKS] = {
-		"sum", "nonnegative", "cache", "chain"
+		"sum", "nonnegative", "cache", "chain", "prices"
 	};
+	int64_t changes, bad;
+	char head[65];
 	int i;
 
 	memset(r, 0, sizeof(*r));
@@ -239,8 +241,23 @@ ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 		r->checks[i].name = names[i];
 		r->checks[i].ok = 1;
 	}
-	if (walk_chain(l, r, e) != TOK_OK || walk_accounts(l, r, e) != TOK_OK)
+	if (walk_chain(l, r, e) != TOK_OK || walk_accounts(l, r, e) != TOK_OK ||
+	    price_chain_check(l, &changes, &bad, head, e) != TOK_OK)
 		return e->status;
+	if (r->checks[CHECK_CHAIN].ok)
+		snprintf(r->checks[CHECK_CHAIN].detail, sizeof(r->checks[0].detail),
+		    "%lld transaction%s, %lld postings, head %s",
+		    (long long)r->transactions, r->transactions == 1 ? "" : "s",
+		    (long long)r->postings, r->head);
+	if (bad != 0) {
+		snprintf(head, sizeof(head), "%lld", (long long)bad);
+		flag(r, CHECK_PRICES, 0, "price change %s: hash or link does "
+		    "not match (changed outside tok)", head);
+	}
+	else
+		snprintf(r->checks[CHECK_PRICES].detail,
+		    sizeof(r->checks[0].detail), "%lld price change%s, head %s",
+		    (long long)changes, changes == 1 ? "" : "s", head);
 	for (i = 0; i < VERIFY_NCHECKS; i++)
 		if (!r->checks[i].ok)
 			return TOK_VERIFY;

@@ -296,3 +296,147 @@ config() {
 	assert_failure 4
 	assert_stderr_line 'tok\.yaml:1:[0-9]+: '
 }
+
+# bad_config EXPECT-REGEXP: writes stdin to $TOK_CONFIG; tok-earn must
+# refuse it (exit 4, nothing on stdout, no ledger) with one line on stderr
+# naming tok.yaml:LINE:COLUMN and matching EXPECT-REGEXP.
+bad_config() {
+	config "$TOK_CONFIG"
+	t tok-earn --ref r alice 1
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_lines 1
+	assert_stderr_line "^tok-earn: .*tok\.yaml:$1"
+	assert_no_ledger
+}
+
+@test "config: a tier multiplier out of 0.0001..100 or with more than 4 decimals is unusable" {
+	bad_config '4:17: tiers\[0\]\.multiplier: .*100\.5' <<-'EOF'
+	tiers:
+	  - name: bronze
+	    min_earned: 0
+	    multiplier: 100.5
+	EOF
+	bad_config '6:17: tiers\[1\]\.multiplier: .*"0"' <<-'EOF'
+	tiers:
+	  - name: bronze
+	    min_earned: 0
+	  - name: silver
+	    min_earned: 500
+	    multiplier: 0
+	EOF
+	bad_config '4:17: tiers\[0\]\.multiplier: .*1\.12345.*decimals' <<-'EOF'
+	tiers:
+	  - name: bronze
+	    min_earned: 0
+	    multiplier: 1.12345
+	EOF
+	# The bounds themselves, and 4 decimals, are fine.
+	config "$TOK_CONFIG" <<-'EOF'
+	tiers:
+	  - name: bronze
+	    min_earned: 0
+	    multiplier: 0.0001
+	  - name: silver
+	    min_earned: 500
+	    multiplier: 1.1025
+	  - name: gold
+	    min_earned: 2000
+	    multiplier: 100
+	EOF
+	t tok-earn --ref r alice 1
+	assert_success
+}
+
+@test "config: a price entry without its price, or of an unknown kind, is unusable" {
+	bad_config '2:5: prices\[0\]: .*price' <<-'EOF'
+	prices:
+	  - kind: task
+	    name: translation
+	    per: word
+	EOF
+	bad_config '5:11: prices\[1\]\.kind: .*tusk' <<-'EOF'
+	prices:
+	  - kind: task
+	    name: translation
+	    price: 0.05
+	  - kind: tusk
+	    name: training
+	    price: 40
+	EOF
+}
+
+@test "config: min_tier on a task, or naming no tier, is unusable at its place" {
+	bad_config '9:5: prices\[0\]\.min_tier' <<-'EOF'
+	tiers:
+	  - name: silver
+	    min_earned: 500
+	prices:
+	  - kind: task
+	    name: translation
+	    price: 0.05
+	    per: word
+	    min_tier: silver
+	EOF
+	# Tiers may come after prices: the name is checked at the end.
+	bad_config '5:15: prices\[0\]\.min_tier: .*platinum' <<-'EOF'
+	prices:
+	  - kind: service
+	    name: ai-tools
+	    price: 12
+	    min_tier: platinum
+	tiers:
+	  - name: silver
+	    min_earned: 500
+	EOF
+	config "$TOK_CONFIG" <<-'EOF'
+	prices:
+	  - kind: service
+	    name: ai-tools
+	    price: 12
+	    min_tier: silver
+	tiers:
+	  - name: silver
+	    min_earned: 500
+	EOF
+	t tok-earn --ref r alice 1
+	assert_success
+}
+
+@test "config: an exchange rate not named by the currency is unusable" {
+	bad_config '6:11: prices\[1\]\.name: .*USD' <<-'EOF'
+	prices:
+	  - kind: task
+	    name: translation
+	    price: 0.05
+	  - kind: exchange
+	    name: USD
+	    price: 0.0125
+	EOF
+	# The currency may come after prices.
+	bad_config '3:11: prices\[0\]\.name: .*EUR' <<-'EOF'
+	prices:
+	  - kind: exchange
+	    name: EUR
+	    price: 0.0125
+	currency:
+	  code: USD
+	EOF
+	config "$TOK_CONFIG" <<-'EOF'
+	prices:
+	  - kind: exchange
+	    name: USD
+	    price: 0.0125
+	currency:
+	  code: USD
+	EOF
+	t tok-earn --ref r alice 1
+	assert_success
+}
+
+@test "config: the example tok.yaml, with its price book, is valid" {
+	cp "$BATS_TEST_DIRNAME/../examples/tok.yaml" "$TOK_CONFIG"
+	chmod 600 "$TOK_CONFIG"
+	t tok-earn --ref r alice 1
+	assert_success
+}

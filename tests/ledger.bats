@@ -179,7 +179,8 @@ five() {
 	# The cache names an account, not a transaction.
 	assert_line --index 3 --regexp "^cache	failed		.*w2"
 	assert_line --index 4 --regexp "^chain	failed	2	."
-	assert_equal "${#lines[@]}" 5
+	assert_line --index 5 --regexp "^prices	ok		0 price changes"
+	assert_equal "${#lines[@]}" 6
 	# One line per failed check.
 	assert_stderr_line '^tok-report: verify: sum: txid 2: '
 	assert_stderr_line '^tok-report: verify: cache: .*w2'

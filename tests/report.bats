@@ -207,7 +207,7 @@ carol     0.75"
 	assert_line --index 0 "$(printf 'worker\tamount')"
 }
 
-@test "report: verify on a healthy ledger: four checks ok, exit 0" {
+@test "report: verify on a healthy ledger: five checks ok, exit 0" {
 	seed
 	snapshot
 	t tok-report verify
@@ -219,6 +219,7 @@ carol     0.75"
 	nonnegative|ok||
 	cache|ok||
 	chain|ok||5 transactions, 10 postings, head $(chain_head)
+	prices|ok||0 price changes, head $(printf '0%.0s' {1..64})
 	EOF
 	assert_unchanged
 }

@@ -3,7 +3,9 @@
 # as tok-earn writes them.  SQLite cannot hash, so prev_hash and hash are
 # constant 64-hex strings (the same width as tok's SHA-256 chain).
 #
-#   awk -F '\t' -v first=1 -v date=D -v recorded=T -v actor=U -f sql.awk
+# Amounts must carry exactly two decimals, as gen.awk writes them.
+#
+#   awk -v first=1 -v date=D -v recorded=T -v actor=U -f sql.awk FILE
 BEGIN {
 	FS = "\t"
 	if (first == "")
