@@ -206,7 +206,7 @@ struct series {
 	int64_t x[4096];
 	int64_t y[4096];
 	int n;
-	int decimals;
+	int64_t scale;         /* 10^(TOK_PRICE_DECIMALS - decimals shown) */
 };
 
 static int
@@ -220,8 +220,7 @@ series_point(void *arg, const struct price_entry *x, struct tok_err *e)
 		return tok_fail(e, TOK_REFUSED, "more than %d changes to chart",
 		    s->n);
 	s->x[s->n] = x->effective;
-	/* Charted at 4 decimals: enough to see, and far from overflow. */
-	s->y[s->n] = x->price / 10000;
+	s->y[s->n] = x->price / s->scale;
 	s->n++;
 	return TOK_OK;
 }
@@ -231,8 +230,10 @@ cmd_history(struct price_cli *p, const char *name)
 {
 	static struct series s;
 	struct chart_opts o = { 0 };
+	struct price_entry last;
 	struct tok_err e;
 	int64_t end;
+	int i;
 
 	open_read(p);
 	if (!p->chart) {
@@ -242,13 +243,23 @@ cmd_history(struct price_cli *p, const char *name)
 			die_err(&e);
 		close_read(p);
 	}
+	/* Token prices at the token's decimals; an exchange rate at 4,
+	 * since it is usually a small fraction of the currency. */
+	o.decimals = ledger_decimals(p->ledger);
+	if (price_in_force(p->ledger, name, INT32_MAX, &last, &e) != TOK_OK)
+		die_err(&e);
+	if (last.kind == PRICE_EXCHANGE)
+		o.decimals = 4;
+	for (s.scale = 1, i = o.decimals; i < TOK_PRICE_DECIMALS; i++)
+		s.scale *= 10;
 	if (price_history(p->ledger, name, series_point, &s, &e) != TOK_OK)
 		die_err(&e);
+	/* Up to today, and a week past the last change, so that a step
+	 * that is still to come shows. */
 	end = ledger_today(p->ledger);
-	if (end <= s.x[s.n - 1])
-		end = s.x[s.n - 1] + 1;
+	if (end < s.x[s.n - 1] + 7)
+		end = s.x[s.n - 1] + 7;
 	o.ascii = p->ascii;
-	o.decimals = TOK_PRICE_DECIMALS - 4;
 	o.title = name;
 	if (chart_series(stdout, s.x, s.y, s.n, end, &o, &e) != TOK_OK)
 		die_err(&e);
@@ -417,8 +428,7 @@ cmd_import(struct price_cli *p, const char *path)
 	struct tok_err e;
 	int i, bad = 0, worst = 0;
 
-	cli_config(&p->cli);
-	if (config_load_file(path, &book, &e) != TOK_OK)
+	if (config_load_over(path, cli_config(&p->cli), &book, &e) != TOK_OK)
 		die_err(&e);
 	run_open(&p->run, &p->cli, p->dry_run, receipt_cols,
 	    NCOLS(receipt_cols));
@@ -426,7 +436,8 @@ cmd_import(struct price_cli *p, const char *path)
 		const struct tok_price_entry *x = &book.prices[i];
 		struct price_request r = {
 			x->kind, x->name, x->price, x->per, x->unit_decimals,
-			x->min_tier, x->effective, x->reason, NULL
+			*x->min_tier ? x->min_tier : NULL, x->effective,
+			x->reason, NULL
 		};
 
 		if (set_one(p, &r, &e) == TOK_OK)

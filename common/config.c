@@ -1045,10 +1045,11 @@ drain(struct cfgp *p)
 			break;
 }
 
-/* On failure c is left as it was. */
-int
-config_load_buffer(const char *buf, size_t len, const char *name,
-    struct tok_config *c, struct tok_err *e)
+/* Loads buf over `base` (the defaults when NULL); on failure c is left
+ * as it was. */
+static int
+load_buffer(const char *buf, size_t len, const char *name,
+    const struct tok_config *base, struct tok_config *c, struct tok_err *e)
 {
 	struct cfgp p;
 	int rc;
@@ -1060,7 +1061,12 @@ config_load_buffer(const char *buf, size_t len, const char *name,
 	p.buf = buf;
 	p.len = len;
 	p.e = e;
-	config_defaults(&p.cfg);
+	if (base != NULL) {
+		p.cfg = *base;
+		p.cfg.prices = NULL;   /* the file's own, not base's */
+		p.cfg.nprices = 0;
+	} else
+		config_defaults(&p.cfg);
 	if ((size_t)snprintf(p.cfg.path, sizeof(p.cfg.path), "%s", name) >=
 	    sizeof(p.cfg.path))
 		return tok_fail(e, TOK_UNUSABLE, "%.64s...: path too long",
@@ -1080,6 +1086,13 @@ config_load_buffer(const char *buf, size_t len, const char *name,
 		yaml_event_delete(&p.ev);
 	yaml_parser_delete(&p.yp);
 	return rc;
+}
+
+int
+config_load_buffer(const char *buf, size_t len, const char *name,
+    struct tok_config *c, struct tok_err *e)
+{
+	return load_buffer(buf, len, name, NULL, c, e);
 }
 
 /* Reads fd to its end into *buf (malloc'd, caller frees). */
@@ -1163,8 +1176,8 @@ read_config(const char *path, int optional, char **buf, size_t *len,
 
 /* Loads path; *found = 0 when optional and the file does not exist. */
 static int
-load_path(const char *path, int optional, int *found, struct tok_config *c,
-    struct tok_err *e)
+load_path(const char *path, int optional, int *found,
+    const struct tok_config *base, struct tok_config *c, struct tok_err *e)
 {
 	char *buf;
 	size_t len;
@@ -1176,7 +1189,7 @@ load_path(const char *path, int optional, int *found, struct tok_config *c,
 	if (buf == NULL && optional)
 		return TOK_OK;
 	*found = 1;
-	rc = config_load_buffer(buf != NULL ? buf : "", len, path, c, e);
+	rc = load_buffer(buf != NULL ? buf : "", len, path, base, c, e);
 	free(buf);
 	return rc;
 }
@@ -1186,7 +1199,16 @@ config_load_file(const char *path, struct tok_config *c, struct tok_err *e)
 {
 	int found;
 
-	return load_path(path, 0, &found, c, e);
+	return load_path(path, 0, &found, NULL, c, e);
+}
+
+int
+config_load_over(const char *path, const struct tok_config *base,
+    struct tok_config *c, struct tok_err *e)
+{
+	int found;
+
+	return load_path(path, 0, &found, base, c, e);
 }
 
 /* Tries one candidate of the lookup; *found tells whether it was there. */
@@ -1203,7 +1225,7 @@ try_candidate(const char *dir, const char *rest, int *found,
 	    sizeof(path))
 		return tok_fail(e, TOK_UNUSABLE, "%.64s...: path too long",
 		    dir);
-	return load_path(path, 1, found, c, e);
+	return load_path(path, 1, found, NULL, c, e);
 }
 
 int

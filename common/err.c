@@ -37,3 +37,15 @@ tok_err_prefix(struct tok_err *e, const char *fmt, ...)
 	memcpy(e->msg + plen, ": ", 2);
 	return e->status;
 }
+
+int
+tok_err_suffix(struct tok_err *e, const char *fmt, ...)
+{
+	size_t len = strlen(e->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg + len, sizeof(e->msg) - len, fmt, ap);
+	va_end(ap);
+	return e->status;
+}

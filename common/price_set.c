@@ -162,9 +162,11 @@ check_cap(struct ledger *l, const struct tok_config *c,
     struct tok_err *e)
 {
 	char pct[32], lowtxt[40], maxtxt[40];
+	int cap = c->pricing.max_increase_pct;
+	int decimals = n->kind == PRICE_EXCHANGE ? c->currency_decimals :
+	    l->decimals;
 	int64_t low;
 	__int128 max;
-	int cap = c->pricing.max_increase_pct;
 
 	if (window_low(l, c, n->name, n->effective, &low, e) != TOK_OK)
 		return e->status;
@@ -173,20 +175,21 @@ check_cap(struct ledger *l, const struct tok_config *c,
 		return TOK_OK;
 	max = (__int128)low * (100 + cap) / 100;
 	snprintf(e->msg, sizeof(e->msg), "%s \"%s\": %s within %d days "
-	    "(from %s) is past the cap of %d%%: at most %s", price_kind_name(
-	    n->kind), n->name, percent(low, n->price, pct, sizeof(pct)),
-	    c->pricing.window_days, price_format(low, 0, lowtxt,
-	    sizeof(lowtxt)), cap, price_format((int64_t)max, 0, maxtxt,
-	    sizeof(maxtxt)));
+	    "(from %s) is past the cap of %d%% (at most %s)",
+	    price_kind_name(n->kind), n->name,
+	    percent(low, n->price, pct, sizeof(pct)), c->pricing.window_days,
+	    price_format(low, decimals, lowtxt, sizeof(lowtxt)), cap,
+	    price_format((int64_t)max, decimals, maxtxt, sizeof(maxtxt)));
 	e->status = TOK_REFUSED;
 	if (c->pricing.above_cap == ABOVE_CAP_REFUSE)
-		return tok_err_prefix(e, "refused (pricing.above_cap: refuse)");
+		return tok_err_suffix(e, "; refused (pricing.above_cap: "
+		    "refuse)");
 	if (r->proposal == NULL)
-		return tok_err_prefix(e, "refused: it needs --proposal ID "
-		    "naming a passed proposal (pricing.above_cap: vote)");
+		return tok_err_suffix(e, "; it needs --proposal ID naming a "
+		    "passed proposal (pricing.above_cap: vote)");
 	/* tok-vote will answer this; until then no proposal exists. */
-	return tok_fail(e, TOK_REFUSED, "proposal \"%s\": unknown (no "
-	    "proposals exist in this ledger)", r->proposal);
+	return tok_err_suffix(e, "; proposal \"%s\": unknown (no proposals "
+	    "exist in this ledger)", r->proposal);
 }
 
 /* Picks the effective date and applies notice and cap; *prev_found and

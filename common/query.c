@@ -156,3 +156,47 @@ query_statement(struct ledger *l, const char *account, int64_t from,
 	sqlite3_finalize(st);
 	return status;
 }
+
+#define EARNED "SELECT p.account, sum(p.amount) FROM posting p JOIN txn t " \
+	"USING (txid) WHERE t.type = 'earn' AND p.amount > 0 AND " WORKERS_ONLY
+
+int
+query_earned(struct ledger *l, const char *account, int64_t *earned,
+    struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*earned = 0;
+	if (prepare(l, EARNED " AND p.account = ?1", &st, e) != TOK_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*earned = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? TOK_OK :
+	    ledger_sqlfail(l, e, "reading earnings");
+}
+
+int
+query_earned_all(struct ledger *l,
+    int (*fn)(void *, const struct balance_row *, struct tok_err *),
+    void *arg, struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct balance_row row;
+	int rc = SQLITE_DONE, status = TOK_OK;
+
+	if (prepare(l, EARNED " GROUP BY p.account ORDER BY p.account", &st,
+	    e) != TOK_OK)
+		return e->status;
+	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.account = (const char *)sqlite3_column_text(st, 0);
+		row.amount = sqlite3_column_int64(st, 1);
+		status = fn(arg, &row, e);
+	}
+	if (status == TOK_OK && rc != SQLITE_DONE)
+		status = ledger_sqlfail(l, e, "reading earnings");
+	sqlite3_finalize(st);
+	return status;
+}

@@ -414,17 +414,29 @@ rec_next(struct rec_reader *r, int *got, struct tok_err *e)
 	return TOK_OK;
 }
 
-const char *
-rec_get(const struct rec_reader *r, const char *col)
+static int
+column_index(const struct rec_reader *r, const char *col)
 {
 	int i;
 
-	if (!r->valid)
-		return NULL;
 	for (i = 0; i < r->ncols; i++)
 		if (strcmp(r->col[i], col) == 0)
-			return r->val[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+int
+rec_has(const struct rec_reader *r, const char *col)
+{
+	return column_index(r, col) >= 0;
+}
+
+const char *
+rec_get(const struct rec_reader *r, const char *col)
+{
+	int i = column_index(r, col);
+
+	return r->valid && i >= 0 ? r->val[i] : NULL;
 }
 
 long

@@ -34,6 +34,9 @@ int tok_fail(struct tok_err *e, int status, const char *fmt, ...)
 /* Prepends "prefix: " to the message already in e; returns e->status. */
 int tok_err_prefix(struct tok_err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends to the message already in e; returns e->status. */
+int tok_err_suffix(struct tok_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* amount.c - fixed-point amounts held as int64 units */
 #define TOK_MAX_DECIMALS 8
@@ -151,6 +154,11 @@ void config_free(struct tok_config *c);
 int config_load(const char *path, struct tok_config *c, struct tok_err *e);
 /* Loads one named file (used by config_load and the fuzz target). */
 int config_load_file(const char *path, struct tok_config *c, struct tok_err *e);
+/* Loads a file over `base` instead of the defaults: what the file leaves
+ * out (currency, tiers) is base's, and its entries are checked against
+ * that.  For books that tok-price imports. */
+int config_load_over(const char *path, const struct tok_config *base,
+    struct tok_config *c, struct tok_err *e);
 /* Loads from memory; `name` is used in messages. */
 int config_load_buffer(const char *buf, size_t len, const char *name,
     struct tok_config *c, struct tok_err *e);
@@ -172,6 +180,8 @@ int rec_open(struct rec_reader **r, FILE *f, const char *name,
  * After an error in one line, the next call reads the next line.
  */
 int rec_next(struct rec_reader *r, int *got, struct tok_err *e);
+/* 1 when the header names column `col`. */
+int rec_has(const struct rec_reader *r, const char *col);
 /* The current record's value of column `col` (unescaped), or NULL. */
 const char *rec_get(const struct rec_reader *r, const char *col);
 /* The line number of the current record, and its raw text (no newline). */
@@ -295,6 +305,14 @@ int query_statement(struct ledger *l, const char *account, int64_t from,
     int64_t to, int64_t *opening,
     int (*fn)(void *, const struct statement_row *, struct tok_err *),
     void *arg, struct tok_err *e);
+/* Lifetime earnings: what the account was credited by "earn"
+ * transactions. */
+int query_earned(struct ledger *l, const char *account, int64_t *earned,
+    struct tok_err *e);
+/* Calls fn for each worker with any earnings, by name. */
+int query_earned_all(struct ledger *l,
+    int (*fn)(void *, const struct balance_row *, struct tok_err *),
+    void *arg, struct tok_err *e);
 /* 1 when the account has any posting. */
 int query_account_exists(struct ledger *l, const char *account, int *exists,
     struct tok_err *e);
@@ -366,6 +384,14 @@ int price_history(struct ledger *l, const char *name, price_fn fn,
  */
 int price_cost(int64_t price, int64_t units, int unit_decimals,
     int64_t multiplier_bp, int decimals, int64_t *out, struct tok_err *e);
+
+/* tier.c - status tiers by lifetime earnings */
+/* The minimum of tier i in units of `decimals`. */
+int tier_min(const struct tok_config *c, int i, int decimals, int64_t *min,
+    struct tok_err *e);
+/* The highest tier `earned` reaches, or -1 when below them all. */
+int tier_of(const struct tok_config *c, int64_t earned, int decimals,
+    int *tier, struct tok_err *e);
 
 /* verify.c - recomputes the invariants and the hash chain */
 struct verify_check {

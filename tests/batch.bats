@@ -407,7 +407,7 @@ r2||0"
 
 @test "batch: columns of the shared vocabulary that tok-earn does not use are ignored" {
 	records in.tsv <<-'EOF'
-	status|worker|kind|amount|ref|txid
+	status|worker|service|amount|ref|txid
 	whatever|alice|bonus|1|s1|99
 	|bob||2|s2|
 	EOF
