@@ -127,16 +127,18 @@ rated_amount(struct earn *x, const struct earning *in, struct built *b,
 	struct price_entry rate;
 	int tier;
 
-	if (price_in_force(l, in->kind, date, &rate, e) != TOK_OK)
-		return tok_fail(e, e->status == TOK_REFUSED ? TOK_DATAERR :
-		    e->status, "kind %s", e->msg);
+	if (price_in_force(l, in->kind, date, &rate, e) != TOK_OK) {
+		if (e->status == TOK_REFUSED)
+			e->status = TOK_DATAERR;
+		return tok_err_prefix(e, "kind");
+	}
 	if (rate.kind != PRICE_TASK)
 		return tok_fail(e, TOK_DATAERR, "kind \"%s\": a %s, not a task "
 		    "rate", in->kind, price_kind_name(rate.kind));
-	if (amount_parse(in->units, rate.unit_decimals, 0, &units, e))
-		return tok_err_suffix(e, rate.unit_decimals == 0 ? " (a %s "
-		    "is counted in whole units)" : " (a %s has %d decimals at "
-		    "most)", rate.per, rate.unit_decimals);
+	if (number_parse("units", in->units, rate.unit_decimals, 0, &units,
+	    e) != TOK_OK)
+		return tok_err_suffix(e, " (%s is paid per %s, to %d "
+		    "decimals)", in->kind, rate.per, rate.unit_decimals);
 	if (query_earned(l, in->worker, &earned, e) != TOK_OK ||
 	    tier_of(c, earned, ledger_decimals(l), &tier, e) != TOK_OK)
 		return e->status;

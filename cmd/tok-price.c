@@ -310,8 +310,8 @@ cmd_quote(struct price_cli *p, const char *name, const char *units_text)
 	 * service are what the others price. */
 	ud = now.kind == PRICE_EXCHANGE ? ledger_decimals(p->ledger) :
 	    now.unit_decimals;
-	if (amount_parse(units_text, ud, 0, &units, &e) != TOK_OK)
-		die(TOK_DATAERR, "units: %s", e.msg);
+	if (number_parse("units", units_text, ud, 0, &units, &e) != TOK_OK)
+		die_err(&e);
 	if (price_next(p->ledger, name, ledger_today(p->ledger), &next, &found,
 	    &e) != TOK_OK)
 		die_err(&e);

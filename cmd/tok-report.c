@@ -10,18 +10,20 @@ static const char usage[] =
     "[--as-of DATE]\n"
     "       tok-report [common options] statement WORKER [--from DATE] "
     "[--to DATE]\n"
+    "       tok-report [common options] tiers [--tier NAME]\n"
     "       tok-report [common options] verify\n"
     "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 
-enum { OPT_MIN = OPT_TOOL, OPT_AS_OF, OPT_FROM, OPT_TO };
+enum { OPT_MIN = OPT_TOOL, OPT_AS_OF, OPT_FROM, OPT_TO, OPT_TIER };
 
 static const struct option longopts[] = {
 	{ "min", required_argument, NULL, OPT_MIN },
 	{ "as-of", required_argument, NULL, OPT_AS_OF },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "tier", required_argument, NULL, OPT_TIER },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -29,6 +31,7 @@ static const struct option longopts[] = {
 struct report {
 	struct cli cli;
 	const char *min;
+	const char *tier;
 	int64_t as_of, from, to;   /* < 0: not given */
 	struct ledger *ledger;
 	struct out *out;
@@ -165,6 +168,53 @@ cmd_statement(struct report *r, const char *worker)
 	close_out(r, TOK_OK);
 }
 
+static const struct out_col tier_cols[] = {
+	{ "worker", 0 }, { "tier", 0 }, { "earned", COL_NUM },
+	{ "next_tier", 0 }, { "to_next", COL_NUM },
+};
+
+static int
+tier_row(void *arg, const struct balance_row *b, struct tok_err *e)
+{
+	struct report *r = arg;
+	const struct tok_config *c = &r->cli.config;
+	char earned[32], to_next[32];
+	int64_t next_min = 0;
+	int t;
+
+	if (tier_of(c, b->amount, r->decimals, &t, e) != TOK_OK)
+		return e->status;
+	if (r->tier != NULL && (t < 0 || strcmp(c->tiers[t].name, r->tier)))
+		return TOK_OK;
+	if (t + 1 < c->ntiers &&
+	    tier_min(c, t + 1, r->decimals, &next_min, e) != TOK_OK)
+		return e->status;
+	return out_row(r->out, (const char *const[]){ b->account,
+	    t >= 0 ? c->tiers[t].name : "", fmt_amount(r, b->amount, earned),
+	    t + 1 < c->ntiers ? c->tiers[t + 1].name : "",
+	    t + 1 < c->ntiers ? fmt_amount(r, next_min - b->amount, to_next) :
+	    NULL }, e);
+}
+
+static void
+cmd_tiers(struct report *r)
+{
+	const struct tok_config *c = cli_config(&r->cli);
+	struct tok_err e;
+	int i;
+
+	for (i = 0; r->tier != NULL && i < c->ntiers; i++)
+		if (strcmp(c->tiers[i].name, r->tier) == 0)
+			break;
+	if (r->tier != NULL && i == c->ntiers)
+		die(TOK_USAGE, "--tier \"%s\": not a tier of the config", r->tier);
+	open_read(r);
+	r->out = cli_out(&r->cli, stdout, tier_cols, 5);
+	if (query_earned_all(r->ledger, tier_row, r, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
 static const struct out_col verify_cols[] = {
 	{ "check", 0 }, { "status", 0 }, { "txid", COL_NUM }, { "detail", 0 },
 };
@@ -223,6 +273,7 @@ main(int argc, char *argv[])
 		case OPT_AS_OF: r.as_of = cli_date("--as-of", optarg); break;
 		case OPT_FROM: r.from = cli_date("--from", optarg); break;
 		case OPT_TO: r.to = cli_date("--to", optarg); break;
+		case OPT_TIER: r.tier = optarg; break;
 		default: usage_die(&r.cli);
 		}
 	}
@@ -235,17 +286,21 @@ main(int argc, char *argv[])
 	only_with(cmd, "balances", "--as-of", r.as_of >= 0);
 	only_with(cmd, "statement", "--from", r.from >= 0);
 	only_with(cmd, "statement", "--to", r.to >= 0);
+	only_with(cmd, "tiers", "--tier", r.tier != NULL);
 	if (strcmp(cmd, "balance") == 0 && argc == 2)
 		cmd_balance(&r, argv[1]);
 	else if (strcmp(cmd, "balances") == 0 && argc == 1)
 		cmd_balances(&r);
 	else if (strcmp(cmd, "statement") == 0 && argc == 2)
 		cmd_statement(&r, argv[1]);
+	else if (strcmp(cmd, "tiers") == 0 && argc == 1)
+		cmd_tiers(&r);
 	else if (strcmp(cmd, "verify") == 0 && argc == 1)
 		cmd_verify(&r);
 	else if (strcmp(cmd, "balance") && strcmp(cmd, "balances") &&
-	    strcmp(cmd, "statement") && strcmp(cmd, "verify"))
+	    strcmp(cmd, "statement") && strcmp(cmd, "tiers") &&
+	    strcmp(cmd, "verify"))
 		die(TOK_USAGE, "unknown report \"%s\" (balance, balances, "
-		    "statement, verify)", cmd);
+		    "statement, tiers, verify)", cmd);
 	usage_die(&r.cli);
 }

@@ -9,12 +9,12 @@
 #define AMOUNT_TEXT_MAX 40
 
 static int
-bad(struct tok_err *e, const char *s, const char *why)
+bad(struct tok_err *e, const char *what, const char *s, const char *why)
 {
 	if (strlen(s) > AMOUNT_TEXT_MAX)
-		return tok_fail(e, TOK_DATAERR, "amount \"%.*s...\": %s",
+		return tok_fail(e, TOK_DATAERR, "%s \"%.*s...\": %s", what,
 		    AMOUNT_TEXT_MAX, s, why);
-	return tok_fail(e, TOK_DATAERR, "amount \"%s\": %s", s, why);
+	return tok_fail(e, TOK_DATAERR, "%s \"%s\": %s", what, s, why);
 }
 
 static int
@@ -27,41 +27,48 @@ int
 amount_parse(const char *s, int decimals, int allow_zero, int64_t *out,
     struct tok_err *e)
 {
+	return number_parse("amount", s, decimals, allow_zero, out, e);
+}
+
+int
+number_parse(const char *what, const char *s, int decimals, int allow_zero,
+    int64_t *out, struct tok_err *e)
+{
 	const char *p = s;
 	int64_t v = 0;
 	int frac = 0, seen_point = 0, digits = 0;
 
 	if (*s == '\0')
-		return bad(e, s, "empty");
+		return bad(e, what, s, "empty");
 	if (*s == '-')
-		return bad(e, s, "must not be negative");
+		return bad(e, what, s, "must not be negative");
 	for (; *p != '\0'; p++) {
 		if (*p == '.' && !seen_point) {
 			if (digits == 0)
-				return bad(e, s, "not a number");
+				return bad(e, what, s, "not a number");
 			seen_point = 1;
 			continue;
 		}
 		if (!is_digit(*p))
-			return bad(e, s, *p == ',' ?
+			return bad(e, what, s, *p == ',' ?
 			    "not a number (the decimal separator is \".\")" :
 			    "not a number");
 		if (seen_point && ++frac > decimals)
 			return tok_fail(e, TOK_DATAERR,
-			    "amount \"%s\": more than %d decimal%s", s,
+			    "%s \"%s\": more than %d decimal%s", what, s,
 			    decimals, decimals == 1 ? "" : "s");
 		if (__builtin_mul_overflow(v, 10, &v) ||
 		    __builtin_add_overflow(v, *p - '0', &v))
-			return bad(e, s, "too large");
+			return bad(e, what, s, "too large");
 		digits++;
 	}
 	if (seen_point && frac == 0)
-		return bad(e, s, "not a number");
+		return bad(e, what, s, "not a number");
 	for (; frac < decimals; frac++)
 		if (__builtin_mul_overflow(v, 10, &v))
-			return bad(e, s, "too large");
+			return bad(e, what, s, "too large");
 	if (v == 0 && !allow_zero)
-		return bad(e, s, "must be more than zero");
+		return bad(e, what, s, "must be more than zero");
 	*out = v;
 	return TOK_OK;
 }

@@ -792,6 +792,7 @@ parse_tiers(struct cfgp *p, const struct section *sec)
 	if ((rc = open_node(p, YAML_SEQUENCE_START_EVENT, sec->name,
 	    &empty)) || empty)
 		return rc;
+	p->cfg.ntiers = 0;     /* the file's tiers replace any loaded over */
 	for (;;) {
 		if ((rc = next(p)) != TOK_OK)
 			return rc;

@@ -48,6 +48,9 @@ int tok_err_suffix(struct tok_err *e, const char *fmt, ...)
  */
 int amount_parse(const char *s, int decimals, int allow_zero, int64_t *out,
     struct tok_err *e);
+/* amount_parse for other numbers: `what` names it in messages. */
+int number_parse(const char *what, const char *s, int decimals,
+    int allow_zero, int64_t *out, struct tok_err *e);
 /* Writes units as a decimal with exactly `decimals` digits; buf >= 32. */
 char *amount_format(int64_t units, int decimals, char *buf, size_t len);
 /* Parses the ledger-independent integer in s (no sign) into *out; 0 or -1. */
