@@ -82,6 +82,51 @@ static const char *const migrations[] = {
 	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
 	"CREATE TRIGGER price_no_delete BEFORE DELETE ON price_change BEGIN"
 	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;",
+
+	/* 2 -> 3: spending.  A transaction is reversed or resolved at most
+	 * once (a hold posted or voided, a purchase refunded, a cash-out
+	 * returned); what holds and payouts were is kept beside their
+	 * transactions, and a payout's settlement once. */
+	"CREATE UNIQUE INDEX txn_reverses ON txn(reverses)"
+	"  WHERE reverses IS NOT NULL;"
+	"CREATE TABLE hold ("
+	"  txid INTEGER PRIMARY KEY REFERENCES txn(txid),"
+	"  worker TEXT NOT NULL,"
+	"  service TEXT NOT NULL,"
+	"  units INTEGER NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  expires TEXT NOT NULL"
+	");"
+	"CREATE INDEX hold_expires ON hold(expires);"
+	"CREATE TABLE payout ("
+	"  id INTEGER PRIMARY KEY,"
+	"  txid INTEGER NOT NULL UNIQUE REFERENCES txn(txid),"
+	"  worker TEXT NOT NULL,"
+	"  tokens INTEGER NOT NULL,"
+	"  money INTEGER NOT NULL,"
+	"  currency TEXT NOT NULL,"
+	"  rate INTEGER NOT NULL"
+	");"
+	"CREATE TABLE settlement ("
+	"  payout INTEGER PRIMARY KEY REFERENCES payout(id),"
+	"  status TEXT NOT NULL CHECK (status IN ('paid', 'failed')),"
+	"  provider_ref TEXT NOT NULL,"
+	"  recorded TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  txid INTEGER REFERENCES txn(txid)"
+	");"
+	"CREATE TRIGGER hold_no_update BEFORE UPDATE ON hold BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER hold_no_delete BEFORE DELETE ON hold BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER payout_no_update BEFORE UPDATE ON payout BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER payout_no_delete BEFORE DELETE ON payout BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER settlement_no_update BEFORE UPDATE ON settlement BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	"CREATE TRIGGER settlement_no_delete BEFORE DELETE ON settlement BEGIN"
+	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;",
 };
 
 int

@@ -280,6 +280,26 @@ struct txn_result {
 int txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
     struct tok_err *e);
 
+/* A recorded transaction, as txn_find() and txn_get() see it: its worker
+ * posting is the one outside platform:. */
+struct txn_found {
+	int64_t txid;
+	char ref[TOK_REF_MAX + 1];
+	char type[16];
+	int64_t date;
+	char memo[TOK_MEMO_MAX + 1];
+	int64_t reverses;
+	char worker[TOK_NAME_MAX + 1];
+	int64_t amount;        /* the worker posting, signed */
+	int64_t reversed_by;   /* the txid that reverses or resolves it, 0 */
+};
+/* By ref; *found = 0 when no transaction has it. */
+int txn_find(struct ledger *l, const char *ref, struct txn_found *f,
+    int *found, struct tok_err *e);
+/* By txid; *found = 0 when there is none. */
+int txn_get(struct ledger *l, int64_t txid, struct txn_found *f, int *found,
+    struct tok_err *e);
+
 /* query.c - reads for reports */
 struct balance_row {
 	const char *account;
@@ -387,6 +407,61 @@ int price_history(struct ledger *l, const char *name, price_fn fn,
  */
 int price_cost(int64_t price, int64_t units, int unit_decimals,
     int64_t multiplier_bp, int decimals, int64_t *out, struct tok_err *e);
+
+/* spend.c - purchases, holds, refunds, cash-outs and their settlement,
+ * expiry.  Each runs inside the caller's write transaction; a refusal is
+ * TOK_REFUSED and writes nothing. */
+#define TOK_HOLD_TIMEOUT_DEFAULT (7 * 86400)
+struct spend_out {
+	int64_t txid;
+	int exists;            /* the same request was recorded before */
+	char type[16];
+	char worker[TOK_NAME_MAX + 1];
+	int64_t amount;        /* tokens moved: taken (buy, hold, cashout,
+	                          expire), spent (post), or given back */
+	char ref[TOK_REF_MAX + 1];
+	int64_t date;
+	int64_t units;         /* buys and holds */
+	int64_t price;
+	int64_t payout;        /* cash-outs and settlements */
+	int64_t money;         /* in the currency's minor units */
+	int64_t rate;          /* money per token, 10^-TOK_PRICE_DECIMALS */
+};
+/* ref NULL: an auto: ref.  units are whole. */
+int spend_buy(struct ledger *l, const struct tok_config *c,
+    const char *worker, const char *service, int64_t units, const char *ref,
+    struct spend_out *o, struct tok_err *e);
+/* Reserves the cost of units of service until timeout seconds from now. */
+int spend_hold(struct ledger *l, const struct tok_config *c,
+    const char *worker, const char *service, int64_t units, const char *ref,
+    int64_t timeout, struct spend_out *o, struct tok_err *e);
+/* Posts amount (< 0: all) of the hold with ref; the rest goes back. */
+int spend_post(struct ledger *l, const char *ref, int64_t amount,
+    struct spend_out *o, struct tok_err *e);
+int spend_void(struct ledger *l, const char *ref, struct spend_out *o,
+    struct tok_err *e);
+int spend_refund(struct ledger *l, int64_t txid, const char *reason,
+    struct spend_out *o, struct tok_err *e);
+/* Cashes out amount tokens (< 0: the whole balance) at the exchange rate
+ * in force, rounding the money down. */
+int spend_cashout(struct ledger *l, const struct tok_config *c,
+    const char *worker, int64_t amount, const char *ref, struct spend_out *o,
+    struct tok_err *e);
+/* Settles a payout: paid, or failed (the tokens go back). */
+int spend_settle(struct ledger *l, int64_t payout, int failed,
+    const char *provider_ref, struct spend_out *o, struct tok_err *e);
+typedef int (*spend_fn)(void *, const struct spend_out *, struct tok_err *);
+/* Voids the holds whose timeout passed by `now` (epoch seconds) and, when
+ * c->expiry.after_days is set, expires what each worker earned more than
+ * that long before business date as_of and has not spent; fn is called
+ * for each transaction made. */
+int spend_expire(struct ledger *l, const struct tok_config *c, int64_t as_of,
+    int64_t now, spend_fn fn, void *arg, struct tok_err *e);
+/* What each worker holds that expires by business date `by`, given the
+ * balances now; fn gets (worker, amount). */
+int spend_expiring(struct ledger *l, const struct tok_config *c, int64_t by,
+    int (*fn)(void *, const struct balance_row *, struct tok_err *),
+    void *arg, struct tok_err *e);
 
 /* tier.c - status tiers by lifetime earnings */
 /* The minimum of tier i in units of `decimals`. */

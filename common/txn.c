@@ -363,3 +363,78 @@ txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
 	res->exists = 0;
 	return TOK_OK;
 }
+
+/* Fills f from a row of (txid, ref, type, date, memo, reverses). */
+static int
+found_fill(struct ledger *l, sqlite3_stmt *st, struct txn_found *f,
+    struct tok_err *e)
+{
+	struct posting p[TOK_MAX_POSTINGS];
+	char acct[TOK_MAX_POSTINGS][TOK_NAME_MAX + 16];
+	sqlite3_stmt *rev = NULL;
+	int i, np, rc;
+
+	memset(f, 0, sizeof(*f));
+	f->txid = sqlite3_column_int64(st, 0);
+	snprintf(f->ref, sizeof(f->ref), "%s", sqlite3_column_text(st, 1));
+	snprintf(f->type, sizeof(f->type), "%s", sqlite3_column_text(st, 2));
+	date_parse((const char *)sqlite3_column_text(st, 3), &f->date, e);
+	snprintf(f->memo, sizeof(f->memo), "%s", sqlite3_column_text(st, 4));
+	f->reverses = sqlite3_column_int64(st, 5);
+	if (read_postings(l, f->txid, p, acct, &np, e) != TOK_OK)
+		return e->status;
+	for (i = 0; i < np; i++)
+		if (strncmp(p[i].account, "platform:", 9) != 0) {
+			snprintf(f->worker, sizeof(f->worker), "%s", p[i].account);
+			f->amount = p[i].amount;
+		}
+	if (sqlite3_prepare_v2(l->db, "SELECT txid FROM txn WHERE reverses = ?",
+	    -1, &rev, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "reading transactions");
+	sqlite3_bind_int64(rev, 1, f->txid);
+	if ((rc = sqlite3_step(rev)) == SQLITE_ROW)
+		f->reversed_by = sqlite3_column_int64(rev, 0);
+	sqlite3_finalize(rev);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
+	    ledger_sqlfail(l, e, "reading transactions");
+}
+
+static int
+find_by(struct ledger *l, const char *where, const char *ref, int64_t txid,
+    struct txn_found *f, int *found, struct tok_err *e)
+{
+	char sql[160];
+	sqlite3_stmt *st = NULL;
+	int rc, status = TOK_OK;
+
+	snprintf(sql, sizeof(sql), "SELECT txid, ref, type, date, memo, "
+	    "coalesce(reverses, 0) FROM txn WHERE %s", where);
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "reading transactions");
+	if (ref != NULL)
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, txid);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		status = found_fill(l, st, f, e);
+	else if (rc != SQLITE_DONE)
+		status = ledger_sqlfail(l, e, "reading transactions");
+	sqlite3_finalize(st);
+	return status;
+}
+
+int
+txn_find(struct ledger *l, const char *ref, struct txn_found *f, int *found,
+    struct tok_err *e)
+{
+	return find_by(l, "ref = ?", ref, 0, f, found, e);
+}
+
+int
+txn_get(struct ledger *l, int64_t txid, struct txn_found *f, int *found,
+    struct tok_err *e)
+{
+	return find_by(l, "txid = ?", NULL, txid, f, found, e);
+}
