@@ -95,7 +95,7 @@ receipt(struct spend *s, const struct spend_out *o, struct tok_err *e)
 	return out_row(s->run.receipt, (const char *const[]){ id, o->type,
 	    o->worker, amt, o->ref, day, o->exists ? "exists" : "new",
 	    o->units ? s->service : NULL, o->units ? units : NULL,
-	    o->units ? price_format(o->price, d, price, sizeof(price)) : NULL },
+	    o->price ? price_format(o->price, d, price, sizeof(price)) : NULL },
 	    e);
 }
 

@@ -86,8 +86,12 @@ cashout_again(struct ledger *l, const char *worker, int64_t amount,
 	struct txn_found f;
 
 	*found = 0;
-	if (ref == NULL || txn_find(l, ref, &f, found, e) != TOK_OK || !*found)
-		return ref == NULL ? TOK_OK : e->status;
+	if (ref == NULL)
+		return TOK_OK;
+	if (txn_find(l, ref, &f, found, e) != TOK_OK)
+		return e->status;
+	if (!*found)
+		return TOK_OK;
 	if (strcmp(f.type, "cashout") != 0 || strcmp(f.worker, worker) != 0 ||
 	    (amount >= 0 && -f.amount != amount))
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: txid "
@@ -115,9 +119,10 @@ spend_cashout(struct ledger *l, const struct tok_config *c,
 	int found;
 
 	memset(o, 0, sizeof(*o));
-	if (cashout_again(l, worker, amount, ref, &found, o, e) != TOK_OK ||
-	    found)
-		return found ? TOK_OK : e->status;
+	if (cashout_again(l, worker, amount, ref, &found, o, e) != TOK_OK)
+		return e->status;
+	if (found)
+		return TOK_OK;
 	if (exchange_rate(l, c, &rate, e) != TOK_OK)
 		return e->status;
 	if (amount < 0 && query_balance(l, worker, &amount, e) != TOK_OK)
@@ -161,6 +166,7 @@ spend_cashout(struct ledger *l, const struct tok_config *c,
 
 struct payout_row {
 	int64_t txid;
+	int64_t settled_txid;  /* the return of a failed payout */
 	char worker[TOK_NAME_MAX + 1];
 	int64_t tokens;
 	char settled[8];       /* "" pending, "paid", "failed" */
@@ -175,7 +181,8 @@ read_payout(struct ledger *l, int64_t id, struct payout_row *p, int *found,
 	int rc;
 
 	if (sqlite3_prepare_v2(l->db, "SELECT p.txid, p.worker, p.tokens, "
-	    "coalesce(s.status, ''), coalesce(s.provider_ref, '') FROM payout p"
+	    "coalesce(s.status, ''), coalesce(s.provider_ref, ''), "
+	    "coalesce(s.txid, 0) FROM payout p"
 	    " LEFT JOIN settlement s ON s.payout = p.id WHERE p.id = ?", -1,
 	    &st, NULL) != SQLITE_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
@@ -190,6 +197,7 @@ read_payout(struct ledger *l, int64_t id, struct payout_row *p, int *found,
 		    sqlite3_column_text(st, 3));
 		snprintf(p->provider_ref, sizeof(p->provider_ref), "%s",
 		    sqlite3_column_text(st, 4));
+		p->settled_txid = sqlite3_column_int64(st, 5);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
@@ -246,6 +254,8 @@ spend_settle(struct ledger *l, int64_t payout, int failed,
 			    "already settled as %s", (long long)payout,
 			    p.settled);
 		o->exists = 1;
+		o->txid = p.settled_txid;
+		o->amount = p.settled_txid ? p.tokens : 0;
 		return TOK_OK;
 	}
 	if (failed) {

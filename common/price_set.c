@@ -158,8 +158,7 @@ percent(int64_t from, int64_t to, char *buf, size_t len)
 
 static int
 check_cap(struct ledger *l, const struct tok_config *c,
-    const struct price_request *r, const struct price_entry *n,
-    struct tok_err *e)
+    const struct price_entry *n, struct tok_err *e)
 {
 	char pct[32], lowtxt[40], maxtxt[40];
 	int cap = c->pricing.max_increase_pct;
@@ -184,12 +183,19 @@ check_cap(struct ledger *l, const struct tok_config *c,
 	if (c->pricing.above_cap == ABOVE_CAP_REFUSE)
 		return tok_err_suffix(e, "; refused (pricing.above_cap: "
 		    "refuse)");
+	return tok_err_suffix(e, "; it needs --proposal ID naming a passed "
+	    "proposal (pricing.above_cap: vote)");
+}
+
+/* A change that names a proposal must be that proposal's action.
+ * tok-vote will answer this; until then no proposal exists. */
+static int
+check_proposal(const struct price_request *r, struct tok_err *e)
+{
 	if (r->proposal == NULL)
-		return tok_err_suffix(e, "; it needs --proposal ID naming a "
-		    "passed proposal (pricing.above_cap: vote)");
-	/* tok-vote will answer this; until then no proposal exists. */
-	return tok_err_suffix(e, "; proposal \"%s\": unknown (no proposals "
-	    "exist in this ledger)", r->proposal);
+		return TOK_OK;
+	return tok_fail(e, TOK_REFUSED, "proposal \"%s\": unknown (no "
+	    "proposals exist in this ledger)", r->proposal);
 }
 
 /* Picks the effective date and applies notice and cap; *prev_found and
@@ -227,9 +233,9 @@ schedule(struct ledger *l, const struct tok_config *c,
 		    price_kind_name(n->kind), n->name,
 		    date_format(earliest, day, sizeof(day)),
 		    c->pricing.notice_days);
-	if (*have_prev && n->price > prev->price)
-		return check_cap(l, c, r, n, e);
-	return TOK_OK;
+	if (*have_prev && n->price > prev->price && r->proposal == NULL)
+		return check_cap(l, c, n, e);
+	return check_proposal(r, e);
 }
 
 static int

@@ -83,7 +83,17 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER price_no_delete BEFORE DELETE ON price_change BEGIN"
 	"  SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;",
 
-	/* 2 -> 3: spending.  A transaction is reversed or resolved at most
+	/* 2 -> 3: spending.  First the balance cache: an upsert checks its
+	 * CHECK on the row it would insert, so a debit of an existing worker
+	 * failed as if the worker had nothing; add to a row made first. */
+	"DROP TRIGGER posting_balance;"
+	"CREATE TRIGGER posting_balance AFTER INSERT ON posting BEGIN"
+	"  INSERT OR IGNORE INTO account_balance(account, amount)"
+	"  VALUES (new.account, 0);"
+	"  UPDATE account_balance SET amount = amount + new.amount"
+	"  WHERE account = new.account;"
+	"END;"
+	/* A transaction is reversed or resolved at most
 	 * once (a hold posted or voided, a purchase refunded, a cash-out
 	 * returned); what holds and payouts were is kept beside their
 	 * transactions, and a payout's settlement once. */

@@ -20,8 +20,10 @@ same_request(struct ledger *l, const char *ref, const char *type,
 		*found = 0;
 		return TOK_OK;
 	}
-	if (txn_find(l, ref, &f, found, e) != TOK_OK || !*found)
+	if (txn_find(l, ref, &f, found, e) != TOK_OK)
 		return e->status;
+	if (!*found)
+		return TOK_OK;
 	if (strcmp(f.type, type) != 0)
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: type %s "
 		    "differs from txid %lld (%s)", ref, type,
@@ -151,14 +153,15 @@ buy_or_hold(struct ledger *l, const struct tok_config *c, const char *type,
 
 	memset(o, 0, sizeof(*o));
 	snprintf(what, sizeof(what), "%s x %lld", service, (long long)units);
-	if (same_request(l, ref, type, worker, -1, what, &found, o, e) ||
-	    found)
-		return found ? TOK_OK : e->status;
+	if (same_request(l, ref, type, worker, -1, what, &found, o, e))
+		return e->status;
+	o->units = units;
+	if (found)
+		return TOK_OK;
 	if (service_cost(l, c, worker, service, units, &s, &cost, e))
 		return e->status;
 	describe(memo, sizeof(memo), what, sizeof(what), service, units, &s,
 	    l->decimals);
-	o->units = units;
 	o->price = s.price;
 	return record(l, type, ref, memo, 0, (struct posting[]){
 	    { worker, -cost },
@@ -184,9 +187,10 @@ spend_hold(struct ledger *l, const struct tok_config *c, const char *worker,
 	int64_t now;
 	int rc;
 
-	if (buy_or_hold(l, c, "hold", worker, service, units, ref, o, e) ||
-	    o->exists)
-		return o->exists ? TOK_OK : e->status;
+	if (buy_or_hold(l, c, "hold", worker, service, units, ref, o, e))
+		return e->status;
+	if (o->exists)
+		return TOK_OK;
 	if (timestamp_parse(l->recorded, &now, e) != TOK_OK)
 		return e->status;
 	timestamp_format(now + timeout, expires, sizeof(expires));
@@ -219,8 +223,8 @@ resolved(struct ledger *l, const struct txn_found *f, const char *what,
 	if (txn_get(l, f->reversed_by, &r, &found, e) != TOK_OK)
 		return e->status;
 	if (strcmp(r.type, type) != 0 || (amount >= 0 && r.amount != amount))
-		return tok_fail(e, TOK_REFUSED, "%s: already %s (txid %lld)",
-		    what, r.type, (long long)r.txid);
+		return tok_fail(e, TOK_REFUSED, "%s: already settled by a %s "
+		    "(txid %lld)", what, r.type, (long long)r.txid);
 	o->txid = r.txid;
 	o->exists = 1;
 	o->amount = llabs(r.amount);
