@@ -11,12 +11,16 @@ static const char usage[] =
     "       tok-report [common options] statement WORKER [--from DATE] "
     "[--to DATE]\n"
     "       tok-report [common options] tiers [--tier NAME]\n"
+    "       tok-report [common options] payouts "
+    "[--status pending|paid|failed]\n"
+    "       tok-report [common options] expiring --within DAYS\n"
     "       tok-report [common options] verify\n"
     "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 
-enum { OPT_MIN = OPT_TOOL, OPT_AS_OF, OPT_FROM, OPT_TO, OPT_TIER };
+enum { OPT_MIN = OPT_TOOL, OPT_AS_OF, OPT_FROM, OPT_TO, OPT_TIER,
+    OPT_STATUS, OPT_WITHIN };
 
 static const struct option longopts[] = {
 	{ "min", required_argument, NULL, OPT_MIN },
@@ -24,6 +28,8 @@ static const struct option longopts[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "tier", required_argument, NULL, OPT_TIER },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "within", required_argument, NULL, OPT_WITHIN },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -32,6 +38,8 @@ struct report {
 	struct cli cli;
 	const char *min;
 	const char *tier;
+	const char *status;
+	int64_t within;            /* days; < 0: not given */
 	int64_t as_of, from, to;   /* < 0: not given */
 	struct ledger *ledger;
 	struct out *out;
@@ -215,6 +223,79 @@ cmd_tiers(struct report *r)
 	close_out(r, TOK_OK);
 }
 
+static const struct out_col payout_cols[] = {
+	{ "payout", COL_NUM }, { "worker", 0 }, { "amount", COL_NUM },
+	{ "money", COL_NUM }, { "currency", 0 }, { "rate", COL_NUM },
+	{ "status", 0 }, { "date", 0 }, { "ref", 0 }, { "txid", COL_NUM },
+	{ "provider_ref", 0 },
+};
+
+static int
+payout_row(void *arg, const struct payout_info *p, struct tok_err *e)
+{
+	struct report *r = arg;
+	int cd = r->cli.config.currency_decimals;
+	char id[24], txid[24], amt[32], money[32], rate[48], day[16];
+
+	snprintf(id, sizeof(id), "%lld", (long long)p->id);
+	snprintf(txid, sizeof(txid), "%lld", (long long)p->txid);
+	return out_row(r->out, (const char *const[]){ id, p->worker,
+	    fmt_amount(r, p->tokens, amt), amount_format(p->money, cd, money,
+	    sizeof(money)), p->currency, price_format(p->rate, cd, rate,
+	    sizeof(rate)), p->status, date_format(p->date, day, sizeof(day)),
+	    p->ref, txid, p->provider_ref }, e);
+}
+
+static void
+cmd_payouts(struct report *r)
+{
+	struct tok_err e;
+
+	if (r->status != NULL && strcmp(r->status, "pending") &&
+	    strcmp(r->status, "paid") && strcmp(r->status, "failed"))
+		die(TOK_USAGE, "--status \"%s\": not pending, paid or failed",
+		    r->status);
+	cli_config(&r->cli);
+	open_read(r);
+	r->out = cli_out(&r->cli, stdout, payout_cols, 11);
+	if (payout_list(r->ledger, r->status, payout_row, r, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
+static const struct out_col expiring_cols[] = {
+	{ "worker", 0 }, { "amount", COL_NUM }, { "date", 0 },
+};
+
+static int
+expiring_row(void *arg, const struct balance_row *b, struct tok_err *e)
+{
+	struct report *r = arg;
+	char amt[32], day[16];
+
+	return out_row(r->out, (const char *const[]){ b->account,
+	    fmt_amount(r, b->amount, amt), date_format(ledger_today(r->ledger) +
+	    r->within, day, sizeof(day)) }, e);
+}
+
+static void
+cmd_expiring(struct report *r)
+{
+	const struct tok_config *c = cli_config(&r->cli);
+	struct tok_err e;
+
+	if (r->within < 0)
+		die(TOK_USAGE, "expiring needs --within DAYS");
+	if (c->expiry.after_days == 0)
+		warnx_("expiry is off (expiry.after_days is 0): nothing expires");
+	open_read(r);
+	r->out = cli_out(&r->cli, stdout, expiring_cols, 3);
+	if (spend_expiring(r->ledger, c, ledger_today(r->ledger) + r->within,
+	    expiring_row, r, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
 static const struct out_col verify_cols[] = {
 	{ "check", 0 }, { "status", 0 }, { "txid", COL_NUM }, { "detail", 0 },
 };
@@ -260,7 +341,7 @@ only_with(const char *cmd, const char *want, const char *opt, int given)
 int
 main(int argc, char *argv[])
 {
-	struct report r = { .as_of = -1, .from = -1, .to = -1 };
+	struct report r = { .as_of = -1, .from = -1, .to = -1, .within = -1 };
 	const char *cmd;
 	int opt;
 
@@ -274,6 +355,12 @@ main(int argc, char *argv[])
 		case OPT_FROM: r.from = cli_date("--from", optarg); break;
 		case OPT_TO: r.to = cli_date("--to", optarg); break;
 		case OPT_TIER: r.tier = optarg; break;
+		case OPT_STATUS: r.status = optarg; break;
+		case OPT_WITHIN:
+			if (uint_parse(optarg, 36500, &r.within) != 0)
+				die(TOK_USAGE, "--within \"%s\": not a number of "
+				    "days", optarg);
+			break;
 		default: usage_die(&r.cli);
 		}
 	}
@@ -287,6 +374,8 @@ main(int argc, char *argv[])
 	only_with(cmd, "statement", "--from", r.from >= 0);
 	only_with(cmd, "statement", "--to", r.to >= 0);
 	only_with(cmd, "tiers", "--tier", r.tier != NULL);
+	only_with(cmd, "payouts", "--status", r.status != NULL);
+	only_with(cmd, "expiring", "--within", r.within >= 0);
 	if (strcmp(cmd, "balance") == 0 && argc == 2)
 		cmd_balance(&r, argv[1]);
 	else if (strcmp(cmd, "balances") == 0 && argc == 1)
@@ -295,12 +384,17 @@ main(int argc, char *argv[])
 		cmd_statement(&r, argv[1]);
 	else if (strcmp(cmd, "tiers") == 0 && argc == 1)
 		cmd_tiers(&r);
+	else if (strcmp(cmd, "payouts") == 0 && argc == 1)
+		cmd_payouts(&r);
+	else if (strcmp(cmd, "expiring") == 0 && argc == 1)
+		cmd_expiring(&r);
 	else if (strcmp(cmd, "verify") == 0 && argc == 1)
 		cmd_verify(&r);
 	else if (strcmp(cmd, "balance") && strcmp(cmd, "balances") &&
 	    strcmp(cmd, "statement") && strcmp(cmd, "tiers") &&
+	    strcmp(cmd, "payouts") && strcmp(cmd, "expiring") &&
 	    strcmp(cmd, "verify"))
 		die(TOK_USAGE, "unknown report \"%s\" (balance, balances, "
-		    "statement, tiers, verify)", cmd);
+		    "statement, tiers, payouts, expiring, verify)", cmd);
 	usage_die(&r.cli);
 }

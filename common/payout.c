@@ -277,3 +277,46 @@ spend_settle(struct ledger *l, int64_t payout, int failed,
 	return insert_settlement(l, payout, status, provider_ref ?
 	    provider_ref : "", o->txid, e);
 }
+
+int
+payout_list(struct ledger *l, const char *status,
+    int (*fn)(void *, const struct payout_info *, struct tok_err *),
+    void *arg, struct tok_err *e)
+{
+	struct payout_info p;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_DONE, status_rc = TOK_OK;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT * FROM (SELECT p.id, p.txid, "
+	    "p.worker, p.tokens, p.money, p.currency, p.rate, "
+	    "coalesce(s.status, 'pending') AS status, t.date, t.ref, "
+	    "coalesce(s.provider_ref, '') FROM payout p JOIN txn t ON t.txid = "
+	    "p.txid LEFT JOIN settlement s ON s.payout = p.id) WHERE ?1 IS NULL "
+	    "OR status = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "reading payouts");
+	if (status != NULL)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	while (status_rc == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		p.id = sqlite3_column_int64(st, 0);
+		p.txid = sqlite3_column_int64(st, 1);
+		snprintf(p.worker, sizeof(p.worker), "%s",
+		    sqlite3_column_text(st, 2));
+		p.tokens = sqlite3_column_int64(st, 3);
+		p.money = sqlite3_column_int64(st, 4);
+		snprintf(p.currency, sizeof(p.currency), "%s",
+		    sqlite3_column_text(st, 5));
+		p.rate = sqlite3_column_int64(st, 6);
+		snprintf(p.status, sizeof(p.status), "%s",
+		    sqlite3_column_text(st, 7));
+		date_parse((const char *)sqlite3_column_text(st, 8), &p.date, e);
+		snprintf(p.ref, sizeof(p.ref), "%s", sqlite3_column_text(st, 9));
+		snprintf(p.provider_ref, sizeof(p.provider_ref), "%s",
+		    sqlite3_column_text(st, 10));
+		status_rc = fn(arg, &p, e);
+	}
+	if (status_rc == TOK_OK && rc != SQLITE_DONE)
+		status_rc = ledger_sqlfail(l, e, "reading payouts");
+	sqlite3_finalize(st);
+	return status_rc;
+}

@@ -463,6 +463,25 @@ int spend_expiring(struct ledger *l, const struct tok_config *c, int64_t by,
     int (*fn)(void *, const struct balance_row *, struct tok_err *),
     void *arg, struct tok_err *e);
 
+/* payout.c - the payouts a payment script reads */
+struct payout_info {
+	int64_t id;
+	int64_t txid;
+	char worker[TOK_NAME_MAX + 1];
+	int64_t tokens;
+	int64_t money;         /* minor units of currency */
+	char currency[4];
+	int64_t rate;
+	char status[8];        /* pending, paid, failed */
+	int64_t date;          /* of the cash-out */
+	char ref[TOK_REF_MAX + 1];
+	char provider_ref[TOK_REF_MAX + 1];
+};
+/* Payouts by id; status NULL for all. */
+int payout_list(struct ledger *l, const char *status,
+    int (*fn)(void *, const struct payout_info *, struct tok_err *),
+    void *arg, struct tok_err *e);
+
 /* tier.c - status tiers by lifetime earnings */
 /* The minimum of tier i in units of `decimals`. */
 int tier_min(const struct tok_config *c, int i, int decimals, int64_t *min,

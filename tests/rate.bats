@@ -476,6 +476,23 @@ setup() {
 	    .[2].next_tier == ""' >/dev/null || fail "json tiers: $output"
 }
 
+@test "rate: spending does not lower the tier: lifetime earnings count earn transactions only" {
+	earn --ref a alice 500
+	tok-spend buy --ref o1 alice ai-tools 1 </dev/null >/dev/null ||
+	    fail "fixture: tok-spend buy failed"
+	t tok-report balance alice
+	assert_line --index 1 "$(printf 'alice\t488.00')"
+	t tok-report tiers
+	assert_success
+	assert_tsv <<-EOF
+	$TIERS
+	alice|silver|500.00|gold|1500.00
+	EOF
+	t tok-earn --kind bonus --units 1 --ref b1 alice
+	assert_success
+	assert_line --index 1 "$(printf '3\tearn\talice\t105.00\tb1\t%s\tnew\tbonus\t1\t100.00\t1.05' "$TODAY")"
+}
+
 @test "rate: a worker below the lowest tier has none, and earns at 1" {
 	cat >"$TOK_CONFIG" <<-'EOF'
 	tiers:
