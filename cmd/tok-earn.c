@@ -115,7 +115,12 @@ check_fields(const struct earn *x, const struct earning *in, struct built *b,
 	return TOK_OK;
 }
 
-/* rate x units x the worker's tier multiplier, on the business date. */
+/*
+ * rate x units x the worker's tier multiplier, on the business date.  An
+ * earning already recorded under this ref is priced as it was then: at
+ * its date, in the tier its worker had before it, so that a re-run after
+ * a rate or tier change is "exists", not a conflict.
+ */
 static int
 rated_amount(struct earn *x, const struct earning *in, struct built *b,
     struct tok_err *e)
@@ -123,9 +128,19 @@ rated_amount(struct earn *x, const struct earning *in, struct built *b,
 	const struct tok_config *c = &x->cli.config;
 	struct ledger *l = x->run.ledger;
 	int64_t date = b->t.date_given ? b->t.date : ledger_today(l);
-	int64_t units, earned, mult = 10000;
+	int64_t units, earned, before = 0, mult = 10000;
 	struct price_entry rate;
-	int tier;
+	struct txn_found f;
+	int tier, found = 0;
+
+	if (b->t.ref != NULL && txn_find(l, b->t.ref, &f, &found, e))
+		return e->status;
+	if (found && strcmp(f.type, "earn") == 0 &&
+	    strcmp(f.worker, in->worker) == 0) {
+		if (!b->t.date_given)
+			date = f.date;
+		before = f.txid;
+	}
 
 	if (price_in_force(l, in->kind, date, &rate, e) != TOK_OK) {
 		if (e->status == TOK_REFUSED)
@@ -139,7 +154,7 @@ rated_amount(struct earn *x, const struct earning *in, struct built *b,
 	    e) != TOK_OK)
 		return tok_err_suffix(e, " (%s is paid per %s, to %d "
 		    "decimals)", in->kind, rate.per, rate.unit_decimals);
-	if (query_earned(l, in->worker, &earned, e) != TOK_OK ||
+	if (query_earned(l, in->worker, before, &earned, e) != TOK_OK ||
 	    tier_of(c, earned, ledger_decimals(l), &tier, e) != TOK_OK)
 		return e->status;
 	if (tier >= 0)

@@ -161,16 +161,18 @@ query_statement(struct ledger *l, const char *account, int64_t from,
 	"USING (txid) WHERE t.type = 'earn' AND p.amount > 0 AND " WORKERS_ONLY
 
 int
-query_earned(struct ledger *l, const char *account, int64_t *earned,
-    struct tok_err *e)
+query_earned(struct ledger *l, const char *account, int64_t before,
+    int64_t *earned, struct tok_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*earned = 0;
-	if (prepare(l, EARNED " AND p.account = ?1", &st, e) != TOK_OK)
+	if (prepare(l, EARNED " AND p.account = ?1 AND (?2 = 0 OR "
+	    "p.txid < ?2)", &st, e) != TOK_OK)
 		return e->status;
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*earned = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);

@@ -98,7 +98,7 @@ check_tier(struct ledger *l, const struct tok_config *c, const char *worker,
 	for (need = 0; need < c->ntiers; need++)
 		if (strcmp(c->tiers[need].name, s->min_tier) == 0)
 			break;
-	if (query_earned(l, worker, &earned, e) != TOK_OK ||
+	if (query_earned(l, worker, 0, &earned, e) != TOK_OK ||
 	    tier_of(c, earned, l->decimals, &have, e) != TOK_OK)
 		return e->status;
 	if (have < need)

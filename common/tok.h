@@ -329,9 +329,9 @@ int query_statement(struct ledger *l, const char *account, int64_t from,
     int (*fn)(void *, const struct statement_row *, struct tok_err *),
     void *arg, struct tok_err *e);
 /* Lifetime earnings: what the account was credited by "earn"
- * transactions. */
-int query_earned(struct ledger *l, const char *account, int64_t *earned,
-    struct tok_err *e);
+ * transactions (before txid `before`, when not 0). */
+int query_earned(struct ledger *l, const char *account, int64_t before,
+    int64_t *earned, struct tok_err *e);
 /* Calls fn for each worker with any earnings, by name. */
 int query_earned_all(struct ledger *l,
     int (*fn)(void *, const struct balance_row *, struct tok_err *),

@@ -1,5 +1,6 @@
 #!/bin/sh
-# demo.sh - a week of task payouts on a fresh ledger under demo/.
+# demo.sh - a week of task payouts, then the price book, on a fresh
+# ledger under demo/.
 # Run by `make demo`, from the top of the tree, after the build.
 set -eu
 top=$(pwd)
@@ -39,7 +40,41 @@ step "Balances as of Tuesday (business date)" \
     "tok-report balances --as-of 2026-11-24"
 tok-report --format table balances --as-of 2026-11-24
 
-step "Verify the ledger: sums, balances, the hash chain" \
+step "Load the price book from tok.yaml (prices then live in the ledger)" \
+    "tok-price import examples/tok.yaml"
+tok-price --format table import "$TOK_CONFIG"
+
+step "The price book" "tok-price list"
+tok-price --format table list
+
+step "Earn by rate: a translation of 3,000 words, at the rate per word" \
+    "tok-earn --kind translation --units 3000 --ref task-10250 alice"
+tok-earn --format table --kind translation --units 3000 --ref task-10250 \
+    alice
+
+step "A training session of an hour and a half, at the rate per hour" \
+    "tok-earn --kind training --units 1.5 --ref session-88 erin"
+tok-earn --format table --kind training --units 1.5 --ref session-88 erin
+
+step "Status tiers, by lifetime earnings" "tok-report tiers"
+tok-report --format table tiers
+
+step "Raise a service's price within the cap: it waits out the notice" \
+    "tok-price set service ai-tools 13 --reason 'GPU costs'"
+tok-price --format table set service ai-tools 13 --reason 'GPU costs'
+
+step "What is coming, for everyone to see" "tok-price upcoming"
+tok-price --format table upcoming
+
+step "A second rise in the same window counts with the first: refused" \
+    "tok-price set service ai-tools 14 --effective 2027-01-15"
+tok-price --format table set service ai-tools 14 --effective 2027-01-15 \
+    2>&1 || echo "(exit status $?)"
+
+step "The price over time" "COLUMNS=72 tok-price history ai-tools --chart"
+COLUMNS=72 tok-price history ai-tools --chart
+
+step "Verify the ledger: sums, balances, the hash chains" \
     "tok-report --format table verify"
 tok-report --format table verify
 printf '\nThe ledger is %s; try: TOK_DB=%s tok-report balances\n' \

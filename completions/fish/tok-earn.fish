@@ -19,6 +19,32 @@ function __tok_workers
     tok-report $args balances --format tsv 2>/dev/null | tail -n +2 | cut -f1
 end
 
+# The --db and --config given earlier on the line, as words for a tok
+# command.
+function __tok_line_args
+    set -l tokens (commandline -opc)
+    set -l i 2
+    while test $i -le (count $tokens)
+        switch $tokens[$i]
+            case --db --config
+                set i (math $i + 1)
+                test $i -le (count $tokens); and printf '%s\n' $tokens[(math $i - 1)] (string replace -r '^~/' "$HOME/" -- $tokens[$i])
+            case '--db=*' '--config=*'
+                string split -m 1 = -- $tokens[$i]
+        end
+        set i (math $i + 1)
+    end
+end
+
+# Names in the price book, in force or to come; of kind $argv[1] when given.
+function __tok_price_names
+    set -l args (__tok_line_args)
+    begin
+        tok-price $args list --format tsv
+        tok-price $args upcoming --format tsv
+    end 2>/dev/null | awk -F '\t' -v k="$argv[1]" '$1 != "kind" && (k == "" || $1 == k) { print $2 }' | sort -u
+end
+
 # The operands before the cursor, without options and their arguments.
 function __tok_earn_operands
     set -l tokens (commandline -opc)
@@ -30,7 +56,7 @@ function __tok_earn_operands
             continue
         end
         switch $t
-            case --ref --memo --date --ref-prefix --rejects --db --config --wait --format
+            case --ref --memo --date --kind --units --ref-prefix --rejects --db --config --wait --format
                 set skip 1
             case '-?*'
             case '*'
@@ -48,6 +74,8 @@ complete -c tok-earn -s n -l dry-run -d 'check and print the receipt, write noth
 complete -c tok-earn -l ref -x -d 'ref of a single earning'
 complete -c tok-earn -l memo -x -d 'memo kept with the transaction'
 complete -c tok-earn -l date -x -a '(date -u +%Y-%m-%d)' -d 'business date'
+complete -c tok-earn -l kind -x -a '(__tok_price_names task)' -d 'pay by the rate of this task'
+complete -c tok-earn -l units -x -d 'units of work paid by rate'
 complete -c tok-earn -l ref-prefix -x -d 'ref of a batch record without one: PREFIX + worker'
 complete -c tok-earn -l skip-invalid -d 'write the good records, leave out the bad ones'
 complete -c tok-earn -l rejects -r -F -d 'file for the bad lines of a batch'
