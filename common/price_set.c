@@ -233,8 +233,11 @@ schedule(struct ledger *l, const struct tok_config *c,
 		    price_kind_name(n->kind), n->name,
 		    date_format(earliest, day, sizeof(day)),
 		    c->pricing.notice_days);
-	if (*have_prev && n->price > prev->price && r->proposal == NULL)
-		return check_cap(l, c, n, e);
+	/* Under "refuse" no proposal lets an increase past the cap. */
+	if (*have_prev && n->price > prev->price && (r->proposal == NULL ||
+	    c->pricing.above_cap == ABOVE_CAP_REFUSE) &&
+	    check_cap(l, c, n, e) != TOK_OK)
+		return e->status;
 	return check_proposal(r, e);
 }
 
