@@ -236,6 +236,8 @@ cmd_history(struct price_cli *p, const char *name)
 	int i;
 
 	open_read(p);
+	if (price_in_force(p->ledger, name, INT32_MAX, &last, &e) != TOK_OK)
+		die(TOK_REFUSED, "\"%s\": not in the price book", name);
 	if (!p->chart) {
 		p->out = cli_out(&p->cli, stdout, history_cols,
 		    NCOLS(history_cols));
@@ -246,8 +248,6 @@ cmd_history(struct price_cli *p, const char *name)
 	/* Token prices at the token's decimals; an exchange rate at 4,
 	 * since it is usually a small fraction of the currency. */
 	o.decimals = ledger_decimals(p->ledger);
-	if (price_in_force(p->ledger, name, INT32_MAX, &last, &e) != TOK_OK)
-		die_err(&e);
 	if (last.kind == PRICE_EXCHANGE)
 		o.decimals = 4;
 	for (s.scale = 1, i = o.decimals; i < TOK_PRICE_DECIMALS; i++)
@@ -428,8 +428,9 @@ cmd_import(struct price_cli *p, const char *path)
 	struct tok_err e;
 	int i, bad = 0, worst = 0;
 
+	/* A book that cannot be read is bad input, not a bad config. */
 	if (config_load_over(path, cli_config(&p->cli), &book, &e) != TOK_OK)
-		die_err(&e);
+		die(TOK_DATAERR, "%s", e.msg);
 	run_open(&p->run, &p->cli, p->dry_run, receipt_cols,
 	    NCOLS(receipt_cols));
 	for (i = 0; i < book.nprices; i++) {

@@ -167,8 +167,9 @@ int
 price_next(struct ledger *l, const char *name, int64_t date,
     struct price_entry *p, int *found, struct tok_err *e)
 {
+	/* On the next date that has changes, the last recorded wins. */
 	return one_entry(l, "WHERE name = ?1 AND effective > ?2 ORDER BY "
-	    "effective, id LIMIT 1", name, date, p, found, e);
+	    "effective, id DESC LIMIT 1", name, date, p, found, e);
 }
 
 int
@@ -197,8 +198,12 @@ price_upcoming(struct ledger *l, int64_t date, price_fn fn, void *arg,
 	char day[16];
 	long rows;
 
-	if (price_entry_query(l, &st, "WHERE effective > ?1 ORDER BY effective, "
-	    "name, id", date_format(date, day, sizeof(day)), NULL, e))
+	/* A change replaced by a later one for the same day never takes
+	 * effect, so it is not coming. */
+	if (price_entry_query(l, &st, "WHERE effective > ?1 AND id = (SELECT "
+	    "max(q.id) FROM price_change q WHERE q.name = p.name AND "
+	    "q.effective = p.effective) ORDER BY effective, name, id",
+	    date_format(date, day, sizeof(day)), NULL, e))
 		return e->status;
 	return entry_each(l, st, fn, arg, &rows, e);
 }

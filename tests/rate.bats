@@ -104,7 +104,6 @@ setup() {
 }
 
 @test "rate: a re-run on a later day, after the rate changed, finds the original" {
-	skip "BUG: a rated re-run is priced at today's rate and reported as a conflict"
 	price set task translation 0.055
 	TOK_NOW=2026-12-27T18:00:00Z t tok-earn --kind translation --units 1000 \
 	    --ref t1 alice
@@ -253,7 +252,6 @@ setup() {
 }
 
 @test "rate: a re-run of an earning that raised the worker's tier is exists, not a conflict" {
-	skip "BUG: a rated re-run is priced at the tier the earning itself reached: conflict"
 	earn --ref a erin 1950
 	t tok-earn --kind bonus --units 1 --ref bonus-erin erin
 	assert_success
@@ -264,6 +262,25 @@ setup() {
 	t tok-earn --kind bonus --units 1 --ref bonus-erin erin
 	assert_success
 	assert_line --index 1 --regexp "^2	earn	erin	105\.00	bonus-erin	$TODAY	exists	"
+	assert_unchanged
+}
+
+@test "rate: the same ref with other units, worker or date is a conflict (exit 1)" {
+	earn --kind translation --units 1000 --ref t1 alice
+	snapshot
+	t tok-earn --kind translation --units 1001 --ref t1 alice
+	assert_failure 1
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: .*"t1".*conflict.*amount'
+	t tok-earn --kind bonus --units 1 --ref t1 alice
+	assert_failure 1
+	assert_stderr_line '"t1".*conflict.*amount'
+	t tok-earn --kind translation --units 1000 --ref t1 bob
+	assert_failure 1
+	assert_stderr_line '"t1".*conflict.*account'
+	t tok-earn --kind translation --units 1000 --ref t1 --date 2026-12-01 alice
+	assert_failure 1
+	assert_stderr_line '"t1".*conflict.*date'
 	assert_unchanged
 }
 
@@ -554,7 +571,6 @@ setup() {
 }
 
 @test "rate: the whole tiers report piped to a bonus, and re-run, is all exists" {
-	skip "BUG: a rated re-run is priced at the tier the earning itself reached: conflict"
 	# bob's bonus takes him from silver to gold; the re-run must still
 	# find it rather than price it at gold and call it a conflict.
 	earn --ref a alice 100
