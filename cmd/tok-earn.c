@@ -249,9 +249,12 @@ run_batch(struct earn *x, const char *path)
 		in.worker = batch_field(&b, "worker", "");
 		in.kind = batch_field(&b, "kind", x->kind);
 		in.units = batch_field(&b, "units", x->units);
-		/* With a kind, an amount column (such as a report's) is
-		 * what the worker holds, not what to pay: rates decide. */
-		in.amount = in.kind ? NULL : batch_field(&b, "amount", NULL);
+		/* With --kind, an amount column (such as a report's) is
+		 * what the worker holds, not what to pay: rates decide.  A
+		 * record that names its own kind and amount is ambiguous. */
+		in.amount = batch_field(&b, "amount", NULL);
+		if (in.kind != NULL && batch_field(&b, "kind", NULL) == NULL)
+			in.amount = NULL;
 		in.ref = batch_field(&b, "ref", NULL);
 		in.memo = batch_field(&b, "memo", x->memo);
 		in.date = batch_field(&b, "date", x->date);

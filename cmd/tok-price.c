@@ -206,7 +206,6 @@ struct series {
 	int64_t x[4096];
 	int64_t y[4096];
 	int n;
-	int64_t scale;         /* 10^(TOK_PRICE_DECIMALS - decimals shown) */
 };
 
 static int
@@ -220,7 +219,7 @@ series_point(void *arg, const struct price_entry *x, struct tok_err *e)
 		return tok_fail(e, TOK_REFUSED, "more than %d changes to chart",
 		    s->n);
 	s->x[s->n] = x->effective;
-	s->y[s->n] = x->price / s->scale;
+	s->y[s->n] = x->price;
 	s->n++;
 	return TOK_OK;
 }
@@ -232,7 +231,7 @@ cmd_history(struct price_cli *p, const char *name)
 	struct chart_opts o = { 0 };
 	struct price_entry last;
 	struct tok_err e;
-	int64_t end;
+	int64_t end, scale;
 	int i;
 
 	open_read(p);
@@ -245,15 +244,21 @@ cmd_history(struct price_cli *p, const char *name)
 			die_err(&e);
 		close_read(p);
 	}
-	/* Token prices at the token's decimals; an exchange rate at 4,
-	 * since it is usually a small fraction of the currency. */
-	o.decimals = ledger_decimals(p->ledger);
-	if (last.kind == PRICE_EXCHANGE)
-		o.decimals = 4;
-	for (s.scale = 1, i = o.decimals; i < TOK_PRICE_DECIMALS; i++)
-		s.scale *= 10;
 	if (price_history(p->ledger, name, series_point, &s, &e) != TOK_OK)
 		die_err(&e);
+	/* At least the decimals prices are shown with, and as many more
+	 * as it takes for every step to show. */
+	o.decimals = last.kind == PRICE_EXCHANGE ?
+	    p->cli.config.currency_decimals : ledger_decimals(p->ledger);
+	for (scale = 1, i = o.decimals; i < TOK_PRICE_DECIMALS; i++)
+		scale *= 10;
+	for (i = 0; i < s.n; i++)
+		while (s.y[i] % scale != 0) {
+			scale /= 10;
+			o.decimals++;
+		}
+	for (i = 0; i < s.n; i++)
+		s.y[i] /= scale;
 	/* Up to today, and a week past the last change, so that a step
 	 * that is still to come shows. */
 	end = ledger_today(p->ledger);
@@ -349,6 +354,21 @@ parse_price(const char *text, int64_t *price)
 		die(TOK_DATAERR, "price: %s", e.msg);
 }
 
+/* A book that does not exist yet has no guardrail to refuse with, so
+ * what would be refused is refused before the ledger is created. */
+static void
+check_before_open(struct price_cli *p, const struct price_request *r)
+{
+	struct tok_err e;
+	int64_t now;
+
+	if (cli_ledger_exists(&p->cli))
+		return;
+	if (tok_now(&now, &e) != TOK_OK || price_check_request(cli_config(
+	    &p->cli), r, now / 86400, &e) != TOK_OK)
+		die_err(&e);
+}
+
 static void
 cmd_set(struct price_cli *p, const char *kind, const char *name,
     const char *price)
@@ -360,6 +380,7 @@ cmd_set(struct price_cli *p, const char *kind, const char *name,
 		die_err(&e);
 	r.name = name;
 	parse_price(price, &r.price);
+	check_before_open(p, &r);
 	run_open(&p->run, &p->cli, p->dry_run, receipt_cols,
 	    NCOLS(receipt_cols));
 	if (set_one(p, &r, &e) != TOK_OK)
@@ -419,6 +440,14 @@ cmd_set_batch(struct price_cli *p, const char *path)
 	cli_exit(TOK_OK);
 }
 
+static void
+request_from_entry(const struct tok_price_entry *x, struct price_request *r)
+{
+	*r = (struct price_request){ x->kind, x->name, x->price, x->per,
+	    x->unit_decimals, *x->min_tier ? x->min_tier : NULL, x->effective,
+	    x->reason, NULL };
+}
+
 /* Loads a book from YAML; every entry goes through the guardrails and
  * the whole import lands or none of it. */
 static void
@@ -431,16 +460,19 @@ cmd_import(struct price_cli *p, const char *path)
 	/* A book that cannot be read is bad input, not a bad config. */
 	if (config_load_over(path, cli_config(&p->cli), &book, &e) != TOK_OK)
 		die(TOK_DATAERR, "%s", e.msg);
+	for (i = 0; i < book.nprices; i++) {
+		struct price_request r;
+
+		request_from_entry(&book.prices[i], &r);
+		check_before_open(p, &r);
+	}
 	run_open(&p->run, &p->cli, p->dry_run, receipt_cols,
 	    NCOLS(receipt_cols));
 	for (i = 0; i < book.nprices; i++) {
 		const struct tok_price_entry *x = &book.prices[i];
-		struct price_request r = {
-			x->kind, x->name, x->price, x->per, x->unit_decimals,
-			*x->min_tier ? x->min_tier : NULL, x->effective,
-			x->reason, NULL
-		};
+		struct price_request r;
 
+		request_from_entry(x, &r);
 		if (set_one(p, &r, &e) == TOK_OK)
 			continue;
 		warnx_("%s:%d: %s", path, (int)x->line, e.msg);

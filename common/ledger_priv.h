@@ -59,9 +59,11 @@ int txn_hash(struct ledger *l, const char *prev, int64_t txid,
     const struct posting *p, int np, char *hex, struct tok_err *e);
 
 /* price.c: prepares "SELECT <every column of an entry> FROM price_change p
- * REST" and binds a1 and a2 (when not NULL) as ?1 and ?2. */
+ * REST" and binds a1 and a2 (when not NULL) as ?1 and ?2; "previous" is
+ * the change before, or with prev_in_force the price in force the day
+ * before. */
 int price_entry_query(struct ledger *l, sqlite3_stmt **st, const char *rest,
-    const char *a1, const char *a2, struct tok_err *e);
+    const char *a1, const char *a2, int prev_in_force, struct tok_err *e);
 void price_entry_read(sqlite3_stmt *st, struct price_entry *p);
 /* price_set.c: walks the price chain; *bad is the first change whose
  * hash or link is wrong, 0 when none. */

@@ -57,3 +57,22 @@ memo_valid(const char *memo, struct tok_err *e)
 		    bad + 1);
 	return TOK_OK;
 }
+
+int
+text_valid(const char *what, const char *s, size_t max, struct tok_err *e)
+{
+	size_t len = strlen(s), bad, i;
+
+	if (len > max)
+		return tok_fail(e, TOK_DATAERR, "%s longer than %zu bytes", what,
+		    max);
+	if (!utf8_valid(s, len, &bad))
+		return tok_fail(e, TOK_DATAERR, "%s: invalid UTF-8 at byte %zu",
+		    what, bad + 1);
+	/* It ends up on terminals: no control characters. */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return tok_fail(e, TOK_DATAERR, "%s: control character "
+			    "at byte %zu", what, i + 1);
+	return TOK_OK;
+}

@@ -92,6 +92,9 @@ cashout_again(struct ledger *l, const char *worker, int64_t amount,
 		return e->status;
 	if (!*found)
 		return TOK_OK;
+	if (l->write_first != 0 && f.txid >= l->write_first)
+		return tok_fail(e, TOK_DATAERR, "ref \"%s\": used twice in this "
+		    "batch", ref);
 	if (strcmp(f.type, "cashout") != 0 || strcmp(f.worker, worker) != 0 ||
 	    (amount >= 0 && -f.amount != amount))
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: txid "

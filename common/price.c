@@ -11,12 +11,14 @@ static const char *const kind_names[] = {
 };
 
 /* Every query reads these columns, in this order, for
- * price_entry_read(). */
+ * price_entry_read().  "previous" is the change before it, or with ?9 = 1
+ * the price in force the day before: what workers see change, since a
+ * change replaced on its own day never takes effect. */
 #define ENTRY_COLUMNS \
 	"id, kind, name, price, per, unit_decimals, min_tier, effective, " \
 	"recorded, actor, reason, proposal, coalesce((SELECT q.price FROM " \
 	"price_change q WHERE q.name = p.name AND (q.effective < p.effective " \
-	"OR (q.effective = p.effective AND q.id < p.id)) ORDER BY " \
+	"OR (q.effective = p.effective AND q.id < p.id AND ?9 = 0)) ORDER BY " \
 	"q.effective DESC, q.id DESC LIMIT 1), 0), prev_hash, hash"
 
 const char *
@@ -87,7 +89,7 @@ price_entry_read(sqlite3_stmt *st, struct price_entry *p)
 
 int
 price_entry_query(struct ledger *l, sqlite3_stmt **st, const char *rest,
-    const char *a1, const char *a2, struct tok_err *e)
+    const char *a1, const char *a2, int prev_in_force, struct tok_err *e)
 {
 	char sql[1024];
 
@@ -99,6 +101,7 @@ price_entry_query(struct ledger *l, sqlite3_stmt **st, const char *rest,
 		sqlite3_bind_text(*st, 1, a1, -1, SQLITE_TRANSIENT);
 	if (a2 != NULL)
 		sqlite3_bind_text(*st, 2, a2, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(*st, 9, prev_in_force);
 	return TOK_OK;
 }
 
@@ -140,7 +143,7 @@ one_entry(struct ledger *l, const char *rest, const char *name,
 	long rows;
 
 	if (price_entry_query(l, &st, rest, name, date_format(date, day,
-	    sizeof(day)), e) != TOK_OK ||
+	    sizeof(day)), 0, e) != TOK_OK ||
 	    entry_each(l, st, keep_entry, p, &rows, e) != TOK_OK)
 		return e->status;
 	*found = rows > 0;
@@ -185,7 +188,7 @@ price_list(struct ledger *l, int kind, int64_t date, price_fn fn,
 	    "q.effective DESC, q.id DESC LIMIT 1) AND (?2 IS NULL OR "
 	    "kind = ?2) ORDER BY CASE kind WHEN 'task' THEN 0 WHEN 'service' "
 	    "THEN 1 ELSE 2 END, name", date_format(date, day, sizeof(day)),
-	    kind < 0 ? NULL : kind_names[kind], e) != TOK_OK)
+	    kind < 0 ? NULL : kind_names[kind], 0, e) != TOK_OK)
 		return e->status;
 	return entry_each(l, st, fn, arg, &rows, e);
 }
@@ -203,7 +206,7 @@ price_upcoming(struct ledger *l, int64_t date, price_fn fn, void *arg,
 	if (price_entry_query(l, &st, "WHERE effective > ?1 AND id = (SELECT "
 	    "max(q.id) FROM price_change q WHERE q.name = p.name AND "
 	    "q.effective = p.effective) ORDER BY effective, name, id",
-	    date_format(date, day, sizeof(day)), NULL, e))
+	    date_format(date, day, sizeof(day)), NULL, 1, e))
 		return e->status;
 	return entry_each(l, st, fn, arg, &rows, e);
 }
@@ -216,7 +219,7 @@ price_history(struct ledger *l, const char *name, price_fn fn, void *arg,
 	long rows;
 
 	if (price_entry_query(l, &st, "WHERE name = ?1 ORDER BY effective, id",
-	    name, NULL, e) != TOK_OK ||
+	    name, NULL, 0, e) != TOK_OK ||
 	    entry_each(l, st, fn, arg, &rows, e) != TOK_OK)
 		return e->status;
 	if (rows == 0)

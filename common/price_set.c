@@ -5,11 +5,17 @@
 
 #include "ledger_priv.h"
 
-static int
-refuse_bad_request(const struct tok_config *c, const struct price_request *r,
-    struct tok_err *e)
+/* What can be refused without looking at the book. */
+int
+price_check_request(const struct tok_config *c,
+    const struct price_request *r, int64_t today, struct tok_err *e)
 {
+	char day[16];
 	int i;
+
+	if (r->effective >= 0 && r->effective < today)
+		return tok_fail(e, TOK_REFUSED, "effective %s is in the past",
+		    date_format(r->effective, day, sizeof(day)));
 
 	if (name_valid(price_kind_name(r->kind), r->name, e) != TOK_OK ||
 	    (r->per != NULL && name_valid("unit", r->per, e) != TOK_OK))
@@ -36,9 +42,13 @@ refuse_bad_request(const struct tok_config *c, const struct price_request *r,
 			return tok_fail(e, TOK_DATAERR, "tier \"%s\": not a "
 			    "tier of the config", r->min_tier);
 	}
-	if (r->reason != NULL && strlen(r->reason) > TOK_REASON_MAX)
-		return tok_fail(e, TOK_DATAERR, "reason longer than %d bytes",
-		    TOK_REASON_MAX);
+	if (r->kind == PRICE_EXCHANGE && r->per != NULL &&
+	    strcmp(r->per, "token") != 0)
+		return tok_fail(e, TOK_DATAERR, "exchange \"%s\": an exchange "
+		    "rate is per token, not per %s", r->name, r->per);
+	if (r->reason != NULL && text_valid("reason", r->reason,
+	    TOK_REASON_MAX, e) != TOK_OK)
+		return e->status;
 	return TOK_OK;
 }
 
@@ -79,7 +89,7 @@ fill(struct price_entry *n, const struct price_request *r,
 	snprintf(n->reason, sizeof(n->reason), "%s", r->reason ? r->reason : "");
 	snprintf(n->proposal, sizeof(n->proposal), "%s",
 	    r->proposal ? r->proposal : "");
-	n->previous = prev ? prev->price : 0;
+	n->previous = prev ? prev->price : 0;  /* the entry it replaces */
 }
 
 static int
@@ -187,15 +197,17 @@ check_cap(struct ledger *l, const struct tok_config *c,
 	    "proposal (pricing.above_cap: vote)");
 }
 
-/* A change that names a proposal must be that proposal's action.
- * tok-vote will answer this; until then no proposal exists. */
+/* A change that names a proposal must be that proposal's action, passed
+ * and not yet applied (vote.c), whether or not it is past the cap: the
+ * proposal is recorded with the change and must not cite a vote that did
+ * not decide it. */
 static int
-check_proposal(const struct price_request *r, struct tok_err *e)
+check_proposal(struct ledger *l, const struct price_request *r,
+    struct tok_err *e)
 {
 	if (r->proposal == NULL)
 		return TOK_OK;
-	return tok_fail(e, TOK_REFUSED, "proposal \"%s\": unknown (no "
-	    "proposals exist in this ledger)", r->proposal);
+	return vote_check_change(l, r, e);
 }
 
 /* Picks the effective date and applies notice and cap; *prev_found and
@@ -210,9 +222,6 @@ schedule(struct ledger *l, const struct tok_config *c,
 	char day[16];
 	int rc;
 
-	if (r->effective >= 0 && r->effective < l->today)
-		return tok_fail(e, TOK_REFUSED, "effective %s is in the past",
-		    date_format(r->effective, day, sizeof(day)));
 	for (;;) {
 		rc = price_in_force(l, r->name, when, prev, e);
 		if (rc != TOK_OK && rc != TOK_REFUSED)
@@ -238,7 +247,7 @@ schedule(struct ledger *l, const struct tok_config *c,
 	    c->pricing.above_cap == ABOVE_CAP_REFUSE) &&
 	    check_cap(l, c, n, e) != TOK_OK)
 		return e->status;
-	return check_proposal(r, e);
+	return check_proposal(l, r, e);
 }
 
 static int
@@ -330,7 +339,7 @@ price_set(struct ledger *l, const struct tok_config *c,
 	if (!l->in_write)
 		return tok_fail(e, TOK_UNUSABLE, "price_set outside a write "
 		    "transaction");
-	if (refuse_bad_request(c, r, e) != TOK_OK ||
+	if (price_check_request(c, r, l->today, e) != TOK_OK ||
 	    refuse_other_kind(l, r, e) != TOK_OK ||
 	    schedule(l, c, r, out, &prev, &have_prev, e) != TOK_OK)
 		return e->status;
@@ -353,7 +362,7 @@ price_chain_check(struct ledger *l, int64_t *count, int64_t *bad,
 
 	*count = 0;
 	*bad = 0;
-	if (price_entry_query(l, &st, "ORDER BY id", NULL, NULL, e) != TOK_OK)
+	if (price_entry_query(l, &st, "ORDER BY id", NULL, NULL, 0, e) != TOK_OK)
 		return e->status;
 	/* The entry's columns are followed by its stored links. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -23,6 +23,9 @@ static const char *const vocabulary[] = {
 	"check", "detail", "provider_ref", "money", "currency", "rate", "line",
 	"opening", "min_tier", "unit_decimals", "previous", "change",
 	"recorded", "actor", "multiplier", "earned", "next_tier", "to_next",
+	"title", "action", "method", "opens", "closes", "quorum_pct",
+	"threshold_pct", "max_share_pct", "state", "weight", "yes", "no",
+	"abstain", "turnout", "eligible", "voters", "share", "needs",
 	NULL
 };
 

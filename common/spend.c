@@ -24,6 +24,9 @@ same_request(struct ledger *l, const char *ref, const char *type,
 		return e->status;
 	if (!*found)
 		return TOK_OK;
+	if (l->write_first != 0 && f.txid >= l->write_first)
+		return tok_fail(e, TOK_DATAERR, "ref \"%s\": used twice in this "
+		    "batch", ref);
 	if (strcmp(f.type, type) != 0)
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: type %s "
 		    "differs from txid %lld (%s)", ref, type,
@@ -32,7 +35,9 @@ same_request(struct ledger *l, const char *ref, const char *type,
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: worker "
 		    "%s differs from txid %lld (%s)", ref, worker,
 		    (long long)f.txid, f.worker);
-	if (what != NULL && strncmp(f.memo, what, strlen(what)) != 0)
+	/* "search x 1" must not match "search x 10 at ...". */
+	if (what != NULL && (strncmp(f.memo, what, strlen(what)) != 0 ||
+	    strncmp(f.memo + strlen(what), " at ", 4) != 0))
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: \"%s\" "
 		    "differs from txid %lld (%s)", ref, what, (long long)f.txid,
 		    f.memo);
@@ -43,6 +48,7 @@ same_request(struct ledger *l, const char *ref, const char *type,
 	o->exists = 1;
 	o->amount = llabs(f.amount);
 	o->date = f.date;
+	snprintf(o->memo, sizeof(o->memo), "%s", f.memo);
 	snprintf(o->type, sizeof(o->type), "%s", f.type);
 	snprintf(o->worker, sizeof(o->worker), "%s", f.worker);
 	snprintf(o->ref, sizeof(o->ref), "%s", f.ref);
@@ -156,8 +162,17 @@ buy_or_hold(struct ledger *l, const struct tok_config *c, const char *type,
 	if (same_request(l, ref, type, worker, -1, what, &found, o, e))
 		return e->status;
 	o->units = units;
-	if (found)
+	if (found) {
+		/* The price it was bought at, as its memo keeps it. */
+		char *at = strstr(o->memo, " at "), *per;
+
+		if (at != NULL && (per = strstr(at + 4, " per ")) != NULL) {
+			*per = '\0';
+			number_parse("price", at + 4, TOK_PRICE_DECIMALS, 0,
+			    &o->price, e);
+		}
 		return TOK_OK;
+	}
 	if (service_cost(l, c, worker, service, units, &s, &cost, e))
 		return e->status;
 	describe(memo, sizeof(memo), what, sizeof(what), service, units, &s,

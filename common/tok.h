@@ -75,6 +75,10 @@ int name_valid(const char *what, const char *name, struct tok_err *e);
 int worker_valid(const char *name, struct tok_err *e);
 /* 1-128 printable ASCII characters, no space; "auto:" is reserved. */
 int ref_valid(const char *ref, struct tok_err *e);
+/* One line of text for terminals: valid UTF-8 of at most max bytes, no
+ * control characters. */
+int text_valid(const char *what, const char *s, size_t max,
+    struct tok_err *e);
 /* Valid UTF-8, no NUL, at most TOK_MEMO_MAX bytes. */
 int memo_valid(const char *memo, struct tok_err *e);
 /* Returns 1 when s is valid UTF-8 of len bytes; else 0 and *bad = offset. */
@@ -374,6 +378,10 @@ const char *price_kind_name(enum tok_price_kind k);
 int price_kind_parse(const char *s, enum tok_price_kind *k, struct tok_err *e);
 /* Formats a price with at least min_decimals decimals (more when set). */
 char *price_format(int64_t price, int min_decimals, char *buf, size_t len);
+/* Refuses what needs no book to refuse: names, kinds, units, tiers,
+ * reason, an effective date before today. */
+int price_check_request(const struct tok_config *c,
+    const struct price_request *r, int64_t today, struct tok_err *e);
 /*
  * Records a change under the guardrails of c->pricing, inside the
  * caller's write transaction.  A change equal to the latest one of its
@@ -426,6 +434,7 @@ struct spend_out {
 	int64_t payout;        /* cash-outs and settlements */
 	int64_t money;         /* in the currency's minor units */
 	int64_t rate;          /* money per token, 10^-TOK_PRICE_DECIMALS */
+	char memo[TOK_MEMO_MAX + 1];  /* of a request found again */
 };
 /* ref NULL: an auto: ref.  units are whole. */
 int spend_buy(struct ledger *l, const struct tok_config *c,
@@ -480,6 +489,146 @@ struct payout_info {
 /* Payouts by id; status NULL for all. */
 int payout_list(struct ledger *l, const char *status,
     int (*fn)(void *, const struct payout_info *, struct tok_err *),
+    void *arg, struct tok_err *e);
+
+/* vote.c - proposals and the price changes they unlock (DESIGN.md
+ * section 8) */
+#define TOK_TITLE_MAX 256
+#define TOK_ACTION_MAX 256
+enum vote_state { VOTE_OPEN, VOTE_PASSED, VOTE_REJECTED, VOTE_NO_QUORUM,
+    VOTE_APPLIED };
+enum vote_choice { CHOICE_YES, CHOICE_NO, CHOICE_ABSTAIN };
+const char *vote_state_name(enum vote_state s);
+int vote_state_parse(const char *s, enum vote_state *st, struct tok_err *e);
+const char *vote_method_name(enum tok_vote_method m);
+int vote_method_parse(const char *s, enum tok_vote_method *m,
+    struct tok_err *e);
+const char *vote_choice_name(enum vote_choice c);
+int vote_choice_parse(const char *s, enum vote_choice *c, struct tok_err *e);
+/* A proposal's action: a price change in tok-price set's own syntax,
+ * "KIND NAME PRICE [--per UNIT] [--effective DATE]". */
+struct vote_action {
+	enum tok_price_kind kind;
+	char name[TOK_NAME_MAX + 1];
+	int64_t price;             /* units of 10^-TOK_PRICE_DECIMALS */
+	char per[TOK_NAME_MAX + 1];    /* "" when not named */
+	int64_t effective;         /* days; -1 when not named */
+};
+/* Parses an action; TOK_DATAERR naming what is wrong. */
+int vote_action_parse(const char *s, struct vote_action *a,
+    struct tok_err *e);
+/* The canonical form: the price by price_format at `decimals`, then
+ * --per and --effective when named; buf >= TOK_ACTION_MAX + 1. */
+char *vote_action_format(const struct vote_action *a, int decimals,
+    char *buf, size_t len);
+struct proposal {
+	int64_t id;
+	char ref[TOK_REF_MAX + 1];
+	char title[TOK_TITLE_MAX + 1];
+	char action[TOK_ACTION_MAX + 1];   /* canonical; "" for none */
+	enum tok_vote_method method;
+	int64_t opens;             /* epoch seconds */
+	int64_t closes;
+	int quorum_pct;
+	int threshold_pct;
+	int max_share_pct;         /* 0: no cap */
+	char recorded[32];
+	char actor[64];
+	enum vote_state state;
+	int exists;                /* vote_propose: the ref was recorded */
+};
+/* A proposal asked for; what is not given comes from c->governance. */
+struct proposal_request {
+	const char *ref;           /* NULL: an "auto:" ref */
+	const char *title;
+	const char *action;        /* NULL: none */
+	int method;                /* enum tok_vote_method; < 0: default */
+	int opens_given;
+	int64_t opens;             /* not given: now */
+	int closes_given;
+	int64_t closes;            /* not given: opens + days */
+	int days;                  /* < 0: default */
+	int quorum_pct;            /* < 0: default */
+	int threshold_pct;         /* < 0: default */
+};
+/*
+ * Records a proposal inside the caller's write transaction.  Its action
+ * is checked as the price book would take it on the day the vote closes,
+ * the proposal taken as passed: a guardrail is TOK_REFUSED, a bad action
+ * TOK_DATAERR.  The same ref again with what was given the same sets
+ * p->exists; with something else, TOK_REFUSED naming it.
+ */
+int vote_propose(struct ledger *l, const struct tok_config *c,
+    const struct proposal_request *r, struct proposal *p, struct tok_err *e);
+/* By id (its decimal text); TOK_REFUSED when there is none. */
+int vote_get(struct ledger *l, const char *id, struct proposal *p,
+    struct tok_err *e);
+/* Proposals by id; state < 0 for all. */
+int vote_list(struct ledger *l, int state,
+    int (*fn)(void *, const struct proposal *, struct tok_err *), void *arg,
+    struct tok_err *e);
+/*
+ * TOK_OK when r->proposal names a passed proposal, not yet applied,
+ * whose action is the change r (its --per and --effective compared when
+ * the action names them); else TOK_REFUSED saying why.  For price_set.
+ */
+int vote_check_change(struct ledger *l, const struct price_request *r,
+    struct tok_err *e);
+
+/* tally.c - weights, votes, tallies, closing */
+struct ballot {
+	int64_t id;                /* of the vote row */
+	int64_t proposal;
+	enum tok_vote_method method;   /* the proposal's */
+	char worker[TOK_NAME_MAX + 1];
+	enum vote_choice choice;
+	int64_t weight;            /* at the opening, before any cap */
+	int replaced;              /* an earlier vote of the worker counted */
+	enum vote_choice previous; /* ... and was this */
+	int exists;                /* the same vote again: nothing written */
+};
+/*
+ * Records worker's vote inside the caller's write transaction.  Refused
+ * (TOK_REFUSED) outside [opens, closes), on a closed proposal, and for a
+ * worker without weight.  A vote of the worker on the proposal with id
+ * >= since (the first vote a batch made; 0: none) is a duplicate in the
+ * batch (TOK_DATAERR).
+ */
+int vote_cast(struct ledger *l, const char *proposal, const char *worker,
+    enum vote_choice choice, int64_t since, struct ballot *b,
+    struct tok_err *e);
+struct tally {
+	int64_t weight[3];         /* by enum vote_choice, after the cap */
+	long voters[3];
+	int64_t eligible;          /* total weight at the opening */
+	long eligible_voters;
+	int capped;                /* max_share_pct > 0 */
+	int64_t cap;               /* then: the most one voter counts */
+	enum vote_state state;     /* stored once closed, else what closing
+	                              now would give */
+};
+/* The tally of p: stored for a closed proposal, counted for an open one. */
+int vote_tally(struct ledger *l, const struct proposal *p, struct tally *t,
+    struct tok_err *e);
+struct vote_closed {
+	struct proposal p;
+	struct tally t;
+	int exists;                /* closed before */
+	struct price_entry change; /* when the action was applied now */
+	struct tok_err apply;      /* status TOK_OK, or why the action of a
+	                              passed proposal was not applied */
+};
+/*
+ * Closes proposal id inside the caller's write transaction: refused
+ * before its close time; the second time, o->exists.  A passed action
+ * goes through price_set, which may refuse it (o->apply): the outcome is
+ * recorded all the same and the proposal stays passed.
+ */
+int vote_close(struct ledger *l, const struct tok_config *c, const char *id,
+    struct vote_closed *o, struct tok_err *e);
+/* Closes every open proposal whose close time has come, by id. */
+int vote_close_due(struct ledger *l, const struct tok_config *c,
+    int (*fn)(void *, const struct vote_closed *, struct tok_err *),
     void *arg, struct tok_err *e);
 
 /* tier.c - status tiers by lifetime earnings */

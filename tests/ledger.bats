@@ -22,7 +22,7 @@ five() {
 	assert_success
 	assert_equal "$(stat -c %a "$TOK_DB")" 600
 	assert_equal "$(q 'PRAGMA journal_mode')" wal
-	assert_equal "$(q 'PRAGMA user_version')" 3
+	assert_equal "$(q 'PRAGMA user_version')" 4
 	assert_equal "$(q 'PRAGMA application_id')" "$APP_ID"
 	assert_equal "$(q "SELECT value FROM meta WHERE key = 'decimals'")" 2
 	assert_equal "$(q "SELECT value FROM meta WHERE key = 'chain'")" sha256
@@ -465,7 +465,7 @@ unhex() {
 	assert_unchanged
 	t tok-earn --ref t-3 carol 1
 	assert_success
-	assert_equal "$(q 'PRAGMA user_version')" 3
+	assert_equal "$(q 'PRAGMA user_version')" 4
 	assert_equal "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'price_change'")" 1
 	t tok-report balances
 	assert_success

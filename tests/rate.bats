@@ -369,7 +369,7 @@ setup() {
 }
 
 @test "rate: a record with both an amount and a kind is bad data naming its line" {
-	skip "BUG: a record with both amount and kind is paid by rate, the amount ignored"
+
 	earn --ref seed alice 1
 	records in.tsv <<-'EOF'
 	worker|amount|kind|units|ref
