@@ -5,7 +5,9 @@
  * that arrived after the cutoff is at most the credits C dated after it,
  * and max(0, B - C) is older than the cutoff.  No lots need be kept.
  * Tokens that come back (a voided hold, a refund, a failed payout) count
- * as credits of the day they came back.
+ * as credits of the day they came back.  A run for a date that already
+ * had one expires only what is due since, so running twice changes
+ * nothing unless something was backdated in between.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,22 +74,34 @@ expire_worker(struct ledger *l, const struct due *d, int64_t as_of,
 	char ref[TOK_REF_MAX + 1], day[16], memo[64];
 	struct txn t = { 0 };
 	struct txn_result res;
+	struct txn_found f;
 	int64_t now, amount = d->amount;
+	int found, n;
 
+	memset(o, 0, sizeof(*o));
+	/* What is due was computed after earlier runs for the date, so it is
+	 * only what came since (a backdated earning): a new ref for it. */
+	date_format(as_of, day, sizeof(day));
+	for (n = 1, found = 1; found; n++) {
+		if (n == 1)
+			snprintf(ref, sizeof(ref), "expire:%s:%s", d->worker, day);
+		else
+			snprintf(ref, sizeof(ref), "expire:%s:%s:%d", d->worker,
+			    day, n);
+		if (txn_find(l, ref, &f, &found, e) != TOK_OK)
+			return e->status;
+	}
 	/* Spends dated after as_of may have taken some already. */
 	if (query_balance(l, d->worker, &now, e) != TOK_OK)
 		return e->status;
 	if (now < amount)
 		amount = now;
-	snprintf(ref, sizeof(ref), "expire:%s:%s", d->worker,
-	    date_format(as_of, day, sizeof(day)));
 	snprintf(memo, sizeof(memo), "earned on or before %s",
 	    date_format(cutoff, day, sizeof(day)));
 	t = (struct txn){ .ref = ref, .type = "expire", .memo = memo,
 	    .date = as_of, .date_given = 1, .npostings = 2 };
 	t.postings[0] = (struct posting){ d->worker, -amount };
 	t.postings[1] = (struct posting){ "platform:expired", amount };
-	memset(o, 0, sizeof(*o));
 	if (amount <= 0 || txn_post(l, &t, &res, e) != TOK_OK)
 		return amount <= 0 ? TOK_OK : e->status;
 	o->txid = res.txid;

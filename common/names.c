@@ -38,9 +38,10 @@ ref_valid(const char *ref, struct tok_err *e)
 			    "ref (1-%d printable ASCII characters, no spaces)",
 			    TOK_REF_MAX, ref,
 			    strlen(ref) > TOK_REF_MAX ? "..." : "", TOK_REF_MAX);
-	if (strncmp(ref, "auto:", 5) == 0)
-		return tok_fail(e, TOK_DATAERR, "ref \"%s\": the prefix "
-		    "\"auto:\" is reserved for refs tok makes itself", ref);
+	if (strncmp(ref, "auto:", 5) == 0 || strncmp(ref, "expire:", 7) == 0)
+		return tok_fail(e, TOK_DATAERR, "ref \"%s\": the prefixes "
+		    "\"auto:\" and \"expire:\" are reserved for refs tok "
+		    "makes itself", ref);
 	return TOK_OK;
 }
 

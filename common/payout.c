@@ -231,6 +231,23 @@ insert_settlement(struct ledger *l, int64_t payout, const char *status,
 	    ledger_sqlfail(l, e, "recording a settlement");
 }
 
+/* The return that a failed settlement made, for its receipt. */
+static int
+returned(struct ledger *l, int64_t txid, struct spend_out *o,
+    struct tok_err *e)
+{
+	struct txn_found f;
+	int found;
+
+	if (txn_get(l, txid, &f, &found, e) != TOK_OK)
+		return e->status;
+	o->txid = f.txid;
+	o->amount = f.amount;
+	o->date = f.date;
+	snprintf(o->ref, sizeof(o->ref), "%s", f.ref);
+	return TOK_OK;
+}
+
 int
 spend_settle(struct ledger *l, int64_t payout, int failed,
     const char *provider_ref, struct spend_out *o, struct tok_err *e)
@@ -257,9 +274,8 @@ spend_settle(struct ledger *l, int64_t payout, int failed,
 			    "already settled as %s", (long long)payout,
 			    p.settled);
 		o->exists = 1;
-		o->txid = p.settled_txid;
-		o->amount = p.settled_txid ? p.tokens : 0;
-		return TOK_OK;
+		return p.settled_txid ? returned(l, p.settled_txid, o, e) :
+		    TOK_OK;
 	}
 	if (failed) {
 		/* The tokens go back to the worker, reversing the cash-out. */

@@ -493,7 +493,7 @@ int payout_list(struct ledger *l, const char *status,
 
 /* vote.c - proposals and the price changes they unlock (DESIGN.md
  * section 8) */
-#define TOK_TITLE_MAX 256
+#define TOK_TITLE_MAX TOK_REASON_MAX    /* a title becomes a reason */
 #define TOK_ACTION_MAX 256
 enum vote_state { VOTE_OPEN, VOTE_PASSED, VOTE_REJECTED, VOTE_NO_QUORUM,
     VOTE_APPLIED };

@@ -288,17 +288,14 @@ resolve(struct ledger *l, const struct tok_config *c,
     const struct proposal_request *r, struct proposal *p, struct tok_err *e)
 {
 	struct vote_action a;
-	size_t bad, len = r->title != NULL ? strlen(r->title) : 0;
 	int64_t now;
 
 	memset(p, 0, sizeof(*p));
-	if (len == 0 || len > TOK_TITLE_MAX)
-		return tok_fail(e, TOK_DATAERR, "title: empty or longer than "
-		    "%d bytes", TOK_TITLE_MAX);
-	if (!utf8_valid(r->title, len, &bad))
-		return tok_fail(e, TOK_DATAERR, "title: invalid UTF-8 at byte "
-		    "%zu", bad + 1);
-	if ((r->ref != NULL && ref_valid(r->ref, e) != TOK_OK) ||
+	/* A title is a change's reason once applied: the same rules. */
+	if (r->title == NULL || *r->title == '\0')
+		return tok_fail(e, TOK_DATAERR, "title is empty");
+	if (text_valid("title", r->title, TOK_TITLE_MAX, e) != TOK_OK ||
+	    (r->ref != NULL && ref_valid(r->ref, e) != TOK_OK) ||
 	    (r->action != NULL && vote_action_parse(r->action, &a, e)) ||
 	    timestamp_parse(l->recorded, &now, e) != TOK_OK)
 		return e->status;

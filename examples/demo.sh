@@ -1,6 +1,6 @@
 #!/bin/sh
-# demo.sh - a week of task payouts, then the price book, on a fresh
-# ledger under demo/.
+# demo.sh - a week of task payouts, the price book, then spending and a
+# cash-out, on a fresh ledger under demo/.
 # Run by `make demo`, from the top of the tree, after the build.
 set -eu
 top=$(pwd)
@@ -73,6 +73,39 @@ tok-price --format table set service ai-tools 14 --effective 2027-01-15 \
 
 step "The price over time" "COLUMNS=72 tok-price history ai-tools --chart"
 COLUMNS=72 tok-price history ai-tools --chart
+
+step "Spend: a worker buys a month of a service, at its price in the book" \
+    "tok-spend buy --ref order-5512 bob premium-search"
+tok-spend --format table buy --ref order-5512 bob premium-search
+
+step "A hold for a bid: 12.00 reserved for three days" \
+    "tok-spend hold --ref bid-7781 --timeout 72h carol premium-search 4"
+tok-spend --format table hold --ref bid-7781 --timeout 72h carol \
+    premium-search 4
+
+step "The bid is won for 9.00: the hold is posted in part, 3.00 go back" \
+    "tok-spend post bid-7781 9"
+tok-spend --format table post bid-7781 9
+
+step "Cash out at the exchange rate: 98.25 x 0.0125 EUR = 1.228125, paid 1.22 (down)" \
+    "tok-spend cashout --ref payout-2026-11-erin erin all"
+tok-spend --format table cashout --ref payout-2026-11-erin erin all
+
+step "The payouts, for the payment script" "tok-report payouts"
+tok-report --format table payouts
+
+step "The provider paid it: settle from its results (TSV)" \
+    "tok-spend settle - <<EOF
+payout	status	provider_ref
+1	paid	SEPA-20261128-0001
+EOF"
+tok-spend --format table settle - <<EOF
+payout	status	provider_ref
+1	paid	SEPA-20261128-0001
+EOF
+
+step "Settled" "tok-report payouts --status paid"
+tok-report --format table payouts --status paid
 
 step "Verify the ledger: sums, balances, the hash chains" \
     "tok-report --format table verify"

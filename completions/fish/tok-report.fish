@@ -68,7 +68,7 @@ function __tok_report_operands
             continue
         end
         switch $t
-            case --min --as-of --from --to --tier --db --config --wait --format
+            case --min --as-of --from --to --tier --status --within --db --config --wait --format
                 set skip 1
             case '-?*'
             case '*'
@@ -88,6 +88,8 @@ complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a balanc
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a balances -d "every worker's balance"
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a statement -d "one worker's entries"
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a tiers -d "each worker's status tier"
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a payouts -d 'the payouts of cash-outs and how they went'
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a expiring -d 'what expires within --within days'
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a verify -d 'check the ledger and its hash chains'
 complete -c tok-report -n 'set -l o (__tok_report_operands); test (count $o) -eq 1; and contains -- $o[1] balance statement' -a '(__tok_workers)' -d worker
 
@@ -96,6 +98,8 @@ complete -c tok-report -n '__tok_report_name | string match -q balances' -l as-o
 complete -c tok-report -n '__tok_report_name | string match -q statement' -l from -x -a '(date -u +%Y-%m-%d)' -d 'first business date'
 complete -c tok-report -n '__tok_report_name | string match -q statement' -l to -x -a '(date -u +%Y-%m-%d)' -d 'last business date'
 complete -c tok-report -n '__tok_report_name | string match -q tiers' -l tier -x -a '(__tok_tiers)' -d 'only the workers in this tier'
+complete -c tok-report -n '__tok_report_name | string match -q payouts' -l status -x -a 'pending paid failed' -d 'only the payouts in this state'
+complete -c tok-report -n '__tok_report_name | string match -q expiring' -l within -x -d 'what expires within this many days'
 complete -c tok-report -l db -r -F -d 'ledger file'
 complete -c tok-report -l config -r -F -d 'configuration file'
 complete -c tok-report -l wait -x -d 'seconds to wait for the ledger lock'
