@@ -10,17 +10,26 @@ static const char usage[] =
     "[--as-of DATE]\n"
     "       tok-report [common options] statement WORKER [--from DATE] "
     "[--to DATE]\n"
+    "       tok-report [common options] statement WORKER "
+    "--purchasing-power\n"
     "       tok-report [common options] tiers [--tier NAME]\n"
     "       tok-report [common options] payouts "
     "[--status pending|paid|failed]\n"
-    "       tok-report [common options] expiring --within DAYS\n"
+    "       tok-report [common options] expiring [--within DAYS]\n"
+    "       tok-report [common options] supply [--as-of DATE]\n"
+    "       tok-report [common options] concentration "
+    "[--as-of DATE | --proposal ID]\n"
+    "                  [--chart [--ascii]]\n"
+    "       tok-report [common options] journal [--from DATE] "
+    "[--to DATE]\n"
     "       tok-report [common options] verify\n"
     "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 
 enum { OPT_MIN = OPT_TOOL, OPT_AS_OF, OPT_FROM, OPT_TO, OPT_TIER,
-    OPT_STATUS, OPT_WITHIN };
+    OPT_STATUS, OPT_WITHIN, OPT_PURCHASING, OPT_PROPOSAL, OPT_CHART,
+    OPT_ASCII };
 
 static const struct option longopts[] = {
 	{ "min", required_argument, NULL, OPT_MIN },
@@ -30,15 +39,25 @@ static const struct option longopts[] = {
 	{ "tier", required_argument, NULL, OPT_TIER },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "within", required_argument, NULL, OPT_WITHIN },
+	{ "purchasing-power", no_argument, NULL, OPT_PURCHASING },
+	{ "proposal", required_argument, NULL, OPT_PROPOSAL },
+	{ "chart", no_argument, NULL, OPT_CHART },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
+
+static const char reports[] = "balance, balances, statement, tiers, "
+    "payouts, expiring, supply, concentration, journal, verify";
 
 struct report {
 	struct cli cli;
 	const char *min;
 	const char *tier;
 	const char *status;
+	const char *proposal;
+	int purchasing;            /* --purchasing-power */
+	int chart, ascii;
 	int64_t within;            /* days; < 0: not given */
 	int64_t as_of, from, to;   /* < 0: not given */
 	struct ledger *ledger;
@@ -155,6 +174,49 @@ statement_row(void *arg, const struct statement_row *s, struct tok_err *e)
 	    fmt_amount(r, s->balance, bal) }, e);
 }
 
+static const struct out_col purchasing_cols[] = {
+	{ "service", 0 }, { "price_now", COL_NUM }, { "units_now", COL_NUM },
+	{ "price_30d", COL_NUM }, { "units_30d", COL_NUM },
+	{ "price_90d", COL_NUM }, { "units_90d", COL_NUM },
+};
+
+static int
+purchasing_row(void *arg, const struct purchasing_row *p, struct tok_err *e)
+{
+	struct report *r = arg;
+	char price[3][48], units[3][24];
+	const char *f[7] = { p->service };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (p->price[i] == 0)
+			continue;      /* no price then: both stay empty */
+		f[1 + 2 * i] = price_format(p->price[i], r->decimals, price[i],
+		    sizeof(price[i]));
+		snprintf(units[i], sizeof(units[i]), "%lld",
+		    (long long)p->units[i]);
+		f[2 + 2 * i] = units[i];
+	}
+	return out_row(r->out, f, e);
+}
+
+/* What the balance buys now, and bought at the prices of 30 and 90 days
+ * before: its own records, so that the statement's stay clean. */
+static void
+statement_purchasing(struct report *r, const char *worker)
+{
+	struct tok_err e;
+	int64_t balance;
+
+	if (query_balance(r->ledger, worker, &balance, &e) != TOK_OK)
+		die_err(&e);
+	r->out = cli_out(&r->cli, stdout, purchasing_cols, 7);
+	if (purchasing_power(r->ledger, balance, ledger_today(r->ledger),
+	    purchasing_row, r, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
 static void
 cmd_statement(struct report *r, const char *worker)
 {
@@ -163,12 +225,16 @@ cmd_statement(struct report *r, const char *worker)
 	int exists;
 
 	check_worker(worker);
+	if (r->purchasing && (r->from >= 0 || r->to >= 0))
+		die(TOK_USAGE, "--purchasing-power goes without --from and --to");
 	open_read(r);
 	if (query_account_exists(r->ledger, worker, &exists, &e) != TOK_OK)
 		die_err(&e);
 	if (!exists)
 		die(TOK_REFUSED, "worker \"%s\": no such account (nothing was "
 		    "ever posted to it)", worker);
+	if (r->purchasing)
+		statement_purchasing(r, worker);
 	r->out = cli_out(&r->cli, stdout, statement_cols, 7);
 	if (query_statement(r->ledger, worker, r->from, r->to, &opening,
 	    statement_row, r, &e) != TOK_OK)
@@ -285,7 +351,7 @@ cmd_expiring(struct report *r)
 	struct tok_err e;
 
 	if (r->within < 0)
-		die(TOK_USAGE, "expiring needs --within DAYS");
+		r->within = c->expiry.warn_days;
 	if (c->expiry.after_days == 0)
 		warnx_("expiry is off (expiry.after_days is 0): nothing expires");
 	open_read(r);
@@ -330,11 +396,181 @@ cmd_verify(struct report *r)
 	close_out(r, status);
 }
 
+static const struct out_col supply_cols[] = {
+	{ "figure", 0 }, { "amount", COL_NUM }, { "money", COL_NUM },
+	{ "currency", 0 }, { "rate", COL_NUM },
+};
+
+static void
+supply_row(struct report *r, const char *figure, int64_t v)
+{
+	struct tok_err e;
+	char amt[32];
+
+	if (out_row(r->out, (const char *const[]){ figure,
+	    fmt_amount(r, v, amt), NULL, NULL, NULL }, &e) != TOK_OK)
+		die_err(&e);
+}
+
+static void
+cmd_supply(struct report *r)
+{
+	const struct tok_config *c = cli_config(&r->cli);
+	int cd = c->currency_decimals;
+	char amt[32], money[32], rate[48], day[16];
+	struct supply s;
+	struct tok_err e;
+
+	open_read(r);
+	if (supply_get(r->ledger, c, r->as_of, &s, &e) != TOK_OK)
+		die_err(&e);
+	r->out = cli_out(&r->cli, stdout, supply_cols, 5);
+	supply_row(r, "issued", s.issued);
+	supply_row(r, "spent", s.spent);
+	supply_row(r, "cashed_out", s.cashed_out);
+	supply_row(r, "expired", s.expired);
+	supply_row(r, "held", s.held);
+	if (out_row(r->out, (const char *const[]){ "outstanding",
+	    fmt_amount(r, s.outstanding, amt), s.has_rate ?
+	    amount_format(s.liability, cd, money, sizeof(money)) : NULL,
+	    c->currency, s.has_rate ? price_format(s.rate, cd, rate,
+	    sizeof(rate)) : NULL }, &e) != TOK_OK)
+		die_err(&e);
+	if (!s.has_rate)
+		warnx_("no exchange rate for %s in force on %s: the liability "
+		    "is left empty", c->currency, date_format(r->as_of >= 0 ?
+		    r->as_of : ledger_today(r->ledger), day, sizeof(day)));
+	if (!s.balanced)
+		warnx_("supply: outstanding %s is not issued - spent - "
+		    "cashed_out - expired - held (tok-report verify)",
+		    fmt_amount(r, s.outstanding, amt));
+	close_out(r, s.balanced ? TOK_OK : TOK_VERIFY);
+}
+
+static const struct out_col concentration_cols[] = {
+	{ "holders", COL_NUM }, { "total", COL_NUM }, { "gini", COL_NUM },
+	{ "top1_pct", COL_NUM }, { "top10_pct", COL_NUM },
+	{ "hhi", COL_NUM }, { "nakamoto", COL_NUM },
+};
+
+/* v / 10^decimals, exactly. */
+static const char *
+fixed(int64_t v, int decimals, char *buf)
+{
+	return amount_format(v, decimals, buf, 32);
+}
+
+static void
+concentration_chart(struct report *r, const int64_t *v, size_t n,
+    const struct concentration *c, const char *what)
+{
+	struct chart_opts o = { 0 };
+	struct tok_err e;
+	char title[128], gini[32];
+	int *x = NULL, *y = NULL;
+
+	if (n > 0 && ((x = calloc(n, sizeof(*x))) == NULL ||
+	    (y = calloc(n, sizeof(*y))) == NULL))
+		die(TOK_UNUSABLE, "out of memory");
+	if (n > 0)
+		concentration_lorenz(v, n, c->total, x, y);
+	snprintf(title, sizeof(title), "Lorenz curve of %s: %ld %s, Gini %s",
+	    what, c->holders, c->holders == 1 ? "holder" : "holders",
+	    n > 0 ? fixed(c->gini, 4, gini) : "-");
+	o.title = title;
+	o.ascii = r->ascii;
+	if (chart_lorenz(stdout, x, y, (int)n, &o, &e) != TOK_OK)
+		die_err(&e);
+	free(x);
+	free(y);
+	close_out(r, TOK_OK);
+}
+
+static void
+cmd_concentration(struct report *r)
+{
+	const char *f[7] = { NULL };
+	char num[7][32], what[64];
+	struct concentration c;
+	struct proposal p;
+	struct tok_err e;
+	int64_t *v;
+	size_t n;
+	int decimals;
+
+	if (r->proposal != NULL && r->as_of >= 0)
+		die(TOK_USAGE, "--as-of goes without --proposal (voting power "
+		    "is taken when the proposal opened)");
+	open_read(r);
+	decimals = r->decimals;
+	if (r->proposal != NULL) {
+		if (vote_get(r->ledger, r->proposal, &p, &e) != TOK_OK)
+			die_err(&e);
+		if (concentration_power(r->ledger, &p, &v, &n, &e) != TOK_OK)
+			die_err(&e);
+		if (p.method != VOTE_TOKEN)
+			decimals = 0;  /* members and square roots count */
+		snprintf(what, sizeof(what), "voting power in proposal %lld",
+		    (long long)p.id);
+	} else {
+		if (concentration_holdings(r->ledger, r->as_of, &v, &n, &e))
+			die_err(&e);
+		snprintf(what, sizeof(what), "holdings");
+	}
+	if (concentration_measure(v, &n, &c, &e) != TOK_OK)
+		die_err(&e);
+	if (r->chart)
+		concentration_chart(r, v, n, &c, what);
+	snprintf(num[0], sizeof(num[0]), "%ld", c.holders);
+	f[0] = num[0];
+	f[1] = fixed(c.total, decimals, num[1]);
+	if (c.holders > 0) {
+		f[2] = fixed(c.gini, 4, num[2]);
+		f[3] = fixed(c.top1, 2, num[3]);
+		f[4] = fixed(c.top10, 2, num[4]);
+		f[5] = fixed(c.hhi, 2, num[5]);
+		snprintf(num[6], sizeof(num[6]), "%ld", c.nakamoto);
+		f[6] = num[6];
+	}
+	free(v);
+	r->out = cli_out(&r->cli, stdout, concentration_cols, 7);
+	if (out_row(r->out, f, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
+static void
+cmd_journal(struct report *r)
+{
+	struct tok_err e;
+
+	open_read(r);
+	if (journal_write(r->ledger, stdout, r->from, r->to, &e) != TOK_OK)
+		die_err(&e);
+	close_out(r, TOK_OK);
+}
+
+/* 1 when cmd is one of the words of list ("a, b or c"). */
+static int
+one_of(const char *cmd, const char *list)
+{
+	size_t n = strlen(cmd);
+	const char *p;
+
+	if (n == 0)
+		return 0;
+	for (p = list; (p = strstr(p, cmd)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
 /* Refuses an option that the chosen report does not take. */
 static void
 only_with(const char *cmd, const char *want, const char *opt, int given)
 {
-	if (given && strcmp(cmd, want) != 0)
+	if (given && !one_of(cmd, want))
 		die(TOK_USAGE, "%s goes with %s, not %s", opt, want, cmd);
 }
 
@@ -356,6 +592,10 @@ main(int argc, char *argv[])
 		case OPT_TO: r.to = cli_date("--to", optarg); break;
 		case OPT_TIER: r.tier = optarg; break;
 		case OPT_STATUS: r.status = optarg; break;
+		case OPT_PURCHASING: r.purchasing = 1; break;
+		case OPT_PROPOSAL: r.proposal = optarg; break;
+		case OPT_CHART: r.chart = 1; break;
+		case OPT_ASCII: r.ascii = 1; break;
 		case OPT_WITHIN:
 			if (uint_parse(optarg, 36500, &r.within) != 0)
 				die(TOK_USAGE, "--within \"%s\": not a number of "
@@ -370,9 +610,21 @@ main(int argc, char *argv[])
 		usage_die(&r.cli);
 	cmd = argv[0];
 	only_with(cmd, "balances", "--min", r.min != NULL);
-	only_with(cmd, "balances", "--as-of", r.as_of >= 0);
-	only_with(cmd, "statement", "--from", r.from >= 0);
-	only_with(cmd, "statement", "--to", r.to >= 0);
+	only_with(cmd, "balances, supply or concentration", "--as-of",
+	    r.as_of >= 0);
+	only_with(cmd, "statement or journal", "--from", r.from >= 0);
+	only_with(cmd, "statement or journal", "--to", r.to >= 0);
+	only_with(cmd, "statement", "--purchasing-power", r.purchasing);
+	only_with(cmd, "concentration", "--proposal", r.proposal != NULL);
+	only_with(cmd, "concentration", "--chart", r.chart);
+	only_with(cmd, "concentration", "--ascii", r.ascii);
+	if (r.ascii && !r.chart)
+		die(TOK_USAGE, "--ascii goes with --chart");
+	/* A journal and a chart are not records. */
+	if (r.cli.format != OUT_AUTO && (strcmp(cmd, "journal") == 0 ||
+	    r.chart))
+		die(TOK_USAGE, "--format goes with records, not %s",
+		    r.chart ? "--chart" : "a journal");
 	only_with(cmd, "tiers", "--tier", r.tier != NULL);
 	only_with(cmd, "payouts", "--status", r.status != NULL);
 	only_with(cmd, "expiring", "--within", r.within >= 0);
@@ -388,13 +640,15 @@ main(int argc, char *argv[])
 		cmd_payouts(&r);
 	else if (strcmp(cmd, "expiring") == 0 && argc == 1)
 		cmd_expiring(&r);
+	else if (strcmp(cmd, "supply") == 0 && argc == 1)
+		cmd_supply(&r);
+	else if (strcmp(cmd, "concentration") == 0 && argc == 1)
+		cmd_concentration(&r);
+	else if (strcmp(cmd, "journal") == 0 && argc == 1)
+		cmd_journal(&r);
 	else if (strcmp(cmd, "verify") == 0 && argc == 1)
 		cmd_verify(&r);
-	else if (strcmp(cmd, "balance") && strcmp(cmd, "balances") &&
-	    strcmp(cmd, "statement") && strcmp(cmd, "tiers") &&
-	    strcmp(cmd, "payouts") && strcmp(cmd, "expiring") &&
-	    strcmp(cmd, "verify"))
-		die(TOK_USAGE, "unknown report \"%s\" (balance, balances, "
-		    "statement, tiers, payouts, expiring, verify)", cmd);
+	else if (!one_of(cmd, reports))
+		die(TOK_USAGE, "unknown report \"%s\" (%s)", cmd, reports);
 	usage_die(&r.cli);
 }

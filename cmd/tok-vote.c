@@ -338,8 +338,8 @@ cmd_cast_batch(struct vote_cli *v, const char *path)
 	run_open(&v->run, &v->cli, v->dry_run, cast_cols, NCOLS(cast_cols));
 	while (batch_next(&b, &v->run))
 		if (cast_one(v, batch_field(&b, "proposal", ""),
-		    batch_field(&b, "worker", ""), batch_field(&b, "choice", ""),
-		    &e) != TOK_OK)
+		    batch_field(&b, "worker", ""),
+		    batch_field(&b, "choice", ""), &e) != TOK_OK)
 			batch_reject(&b, &v->run, &e);
 	batch_finish(&b, &v->run, v->skip_invalid);
 	cli_exit(TOK_OK);
@@ -469,7 +469,8 @@ check_options(const struct vote_cli *v, const char *cmd, int batch)
 	const struct proposal_request *r = &v->req;
 
 #define ONLY(cond, opt, what) \
-	if ((cond) && !(what)) die(TOK_USAGE, "%s does not go with %s", opt, cmd)
+	if ((cond) && !(what)) \
+		die(TOK_USAGE, "%s does not go with %s", opt, cmd)
 	ONLY(r->action || r->method >= 0 || r->opens_given ||
 	    r->closes_given || r->days >= 0 || r->quorum_pct >= 0 ||
 	    r->threshold_pct >= 0 || r->ref, "--action, --method, --opens, "

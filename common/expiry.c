@@ -114,6 +114,32 @@ expire_worker(struct ledger *l, const struct due *d, int64_t as_of,
 	return TOK_OK;
 }
 
+/* Expiry runs forward: one for an earlier date than a run already made
+ * would expire tokens that the later run left as new. */
+static int
+refuse_out_of_order(struct ledger *l, int64_t as_of, struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char day[16], last[16] = "";
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT max(date) FROM txn WHERE type = "
+	    "'expire' AND date > ?", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "reading expiry");
+	sqlite3_bind_text(st, 1, date_format(as_of, day, sizeof(day)), -1,
+	    SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		snprintf(last, sizeof(last), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sqlfail(l, e, "reading expiry");
+	if (*last != '\0')
+		return tok_fail(e, TOK_REFUSED, "expiry already ran for %s, "
+		    "after %s", last, day);
+	return TOK_OK;
+}
+
 static int
 expire_tokens(struct ledger *l, const struct tok_config *c, int64_t as_of,
     spend_fn fn, void *arg, struct tok_err *e)
@@ -126,7 +152,8 @@ expire_tokens(struct ledger *l, const struct tok_config *c, int64_t as_of,
 
 	if (c->expiry.after_days == 0)
 		return TOK_OK;
-	if (collect_due(l, as_of, cutoff, &list, &n, e) != TOK_OK)
+	if (refuse_out_of_order(l, as_of, e) != TOK_OK ||
+	    collect_due(l, as_of, cutoff, &list, &n, e) != TOK_OK)
 		return e->status;
 	for (i = 0; i < n && rc == TOK_OK; i++)
 		if ((rc = expire_worker(l, &list[i], as_of, cutoff, &o, e)) ==

@@ -260,6 +260,9 @@ spend_settle(struct ledger *l, int64_t payout, int failed,
 	int found;
 
 	memset(o, 0, sizeof(*o));
+	if (provider_ref != NULL && text_valid("provider_ref", provider_ref,
+	    TOK_REF_MAX, e) != TOK_OK)
+		return e->status;
 	if (read_payout(l, payout, &p, &found, e) != TOK_OK)
 		return e->status;
 	if (!found)

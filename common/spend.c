@@ -301,13 +301,13 @@ spend_post(struct ledger *l, const char *ref, int64_t amount,
 	if (amount < 0)
 		amount = -h.amount;
 	snprintf(what, sizeof(what), "hold \"%s\"", ref);
+	if (amount == 0 || amount > -h.amount)
+		return tok_fail(e, TOK_DATAERR, "%s: can post more than zero "
+		    "and at most what it holds", what);
 	if (h.reversed_by != 0) {
 		/* The post gave back what it did not post. */
 		if (resolved(l, &h, what, "post", -h.amount - amount, o, e))
 			return e->status;
-	} else if (amount == 0 || amount > -h.amount) {
-		return tok_fail(e, TOK_DATAERR, "%s: can post more than zero "
-		    "and at most what it holds", what);
 	} else {
 		snprintf(memo, sizeof(memo), "post of hold %s", ref);
 		if (resolve_hold(l, &h, "post", amount, memo, o, e) != TOK_OK)
@@ -349,6 +349,8 @@ spend_refund(struct ledger *l, int64_t txid, const char *reason,
 		return tok_fail(e, TOK_REFUSED, "txid %lld: not a purchase",
 		    (long long)txid);
 	snprintf(what, sizeof(what), "purchase %lld", (long long)txid);
+	if (reason != NULL && text_valid("reason", reason, TOK_REASON_MAX, e))
+		return e->status;
 	if (b.reversed_by != 0)
 		return resolved(l, &b, what, "refund", -1, o, e);
 	snprintf(memo, sizeof(memo), "refund of txid %lld%s%s",

@@ -89,7 +89,8 @@ eligible(struct ledger *l, const struct proposal *p, struct tally *t,
 	    e) != TOK_OK)
 		return e->status;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((w = weight_of(p->method, sqlite3_column_int64(st, 1))) == 0)
+		w = weight_of(p->method, sqlite3_column_int64(st, 1));
+		if (w == 0)
 			continue;
 		t->eligible_voters++;
 		if (__builtin_add_overflow(t->eligible, w, &t->eligible))
@@ -313,7 +314,8 @@ vote_cast(struct ledger *l, const char *proposal, const char *worker,
 		return tok_fail(e, TOK_REFUSED, "worker %s: no weight in "
 		    "proposal %lld (%s when it opened, %s)", worker,
 		    (long long)p.id, p.method == VOTE_MEMBER ? "no earnings" :
-		    "no balance", timestamp_format(p.opens, when, sizeof(when)));
+		    "no balance", timestamp_format(p.opens, when,
+		    sizeof(when)));
 	return insert_vote(l, b, e);
 }
 

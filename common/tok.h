@@ -631,6 +631,74 @@ int vote_close_due(struct ledger *l, const struct tok_config *c,
     int (*fn)(void *, const struct vote_closed *, struct tok_err *),
     void *arg, struct tok_err *e);
 
+/* supply.c - where the tokens issued went (tok-report supply) */
+struct supply {
+	int64_t issued;        /* -balance of platform:issued */
+	int64_t spent;         /* platform:revenue: bought, posted, refunded */
+	int64_t cashed_out;    /* platform:cashout, failed payouts returned */
+	int64_t expired;       /* platform:expired */
+	int64_t held;          /* platform:holds: holds still open */
+	int64_t outstanding;   /* what the workers hold, summed */
+	int balanced;          /* outstanding = issued - spent - cashed_out -
+	                          expired - held */
+	int has_rate;          /* an exchange rate for the currency in force */
+	int64_t rate;          /* then: money per token, 10^-TOK_PRICE_DECIMALS */
+	int64_t liability;     /* outstanding x rate, rounded down, in the
+	                          currency's minor units */
+};
+/* The figures counting entries dated on or before as_of (< 0: every
+ * entry), at the exchange rate in force on as_of (< 0: today). */
+int supply_get(struct ledger *l, const struct tok_config *c, int64_t as_of,
+    struct supply *s, struct tok_err *e);
+
+/* purchasing.c - what a balance buys of each service */
+struct purchasing_row {
+	const char *service;
+	const char *per;
+	int64_t price[3];      /* in force today, 30 and 90 days before;
+	                          0: none then */
+	int64_t units[3];      /* floor(balance / price) */
+};
+/* One row per service in force on `today`, by name. */
+int purchasing_power(struct ledger *l, int64_t balance, int64_t today,
+    int (*fn)(void *, const struct purchasing_row *, struct tok_err *),
+    void *arg, struct tok_err *e);
+
+/* concentration.c - how evenly tokens and voting power are held */
+struct concentration {
+	long holders;          /* values above zero */
+	int64_t total;
+	/* When holders > 0; ratios are rounded half up. */
+	int64_t gini;          /* 1/10000 */
+	int64_t top1, top10;   /* the share of the top 1% and 10% of the
+	                          holders (count rounded up), 1/10000 */
+	int64_t hhi;           /* sum of squared shares in percent, 1/100 */
+	long nakamoto;         /* fewest holders with more than half */
+};
+/* Drops the values <= 0 of v, sorts the rest in increasing order (*n
+ * becomes their count) and measures them. */
+int concentration_measure(int64_t *v, size_t *n, struct concentration *c,
+    struct tok_err *e);
+/* The Lorenz curve of v as measure left it: point i is the share of the
+ * i + 1 smallest holders in the holders and in the total, in permille
+ * (rounded half up); x and y hold n points. */
+void concentration_lorenz(const int64_t *v, size_t n, int64_t total,
+    int *x, int *y);
+/* Worker balances on business date as_of (< 0: every entry); *v is
+ * malloc'd (NULL when *n is 0), for the caller to free. */
+int concentration_holdings(struct ledger *l, int64_t as_of, int64_t **v,
+    size_t *n, struct tok_err *e);
+/* Each worker's voting power in p: the weight at its opening by its
+ * method, cut to its cap as the tally counts votes. */
+int concentration_power(struct ledger *l, const struct proposal *p,
+    int64_t **v, size_t *n, struct tok_err *e);
+
+/* journal.c - the ledger as an hledger(1) / ledger(1) journal */
+/* Writes the transactions dated from..to (< 0: open), in txid order, to
+ * f; TOK_UNUSABLE "write error: ..." when writing fails. */
+int journal_write(struct ledger *l, FILE *f, int64_t from, int64_t to,
+    struct tok_err *e);
+
 /* tier.c - status tiers by lifetime earnings */
 /* The minimum of tier i in units of `decimals`. */
 int tier_min(const struct tok_config *c, int i, int decimals, int64_t *min,

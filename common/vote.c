@@ -443,11 +443,12 @@ try_action(struct ledger *l, const struct tok_config *c,
 	if (ledger_exec(l, "ROLLBACK TO vote_try; RELEASE vote_try", &undo))
 		return tok_fail(e, undo.status, "%s", undo.msg);
 	if (rc == TOK_OK && exists)
-		rc = tok_fail(e, TOK_REFUSED, "these terms are in force already");
+		rc = tok_fail(e, TOK_REFUSED, "these terms are in force "
+		    "already");
 	if (rc == TOK_REFUSED)
 		tok_err_prefix(e, "action \"%s\", applied when the vote closes "
-		    "(%s)", p.action, date_format(l->today > closing ? l->today :
-		    closing, id, sizeof(id)));
+		    "(%s)", p.action, date_format(closing > today ? closing :
+		    today, id, sizeof(id)));
 	else if (rc == TOK_DATAERR)
 		tok_err_prefix(e, "action \"%s\"", p.action);
 	return rc;
@@ -498,7 +499,8 @@ refuse_state(struct ledger *l, const struct proposal *p, struct tok_err *e)
 
 	if (p->state == VOTE_OPEN)
 		return tok_fail(e, TOK_REFUSED, "proposal %lld: still open "
-		    "(voting closes %s); only a passed proposal unlocks a change",
+		    "(voting closes %s); only a passed proposal unlocks a "
+		    "change",
 		    (long long)p->id, timestamp_format(p->closes, when,
 		    sizeof(when)));
 	if (p->state != VOTE_APPLIED)
@@ -549,7 +551,7 @@ vote_check_change(struct ledger *l, const struct price_request *r,
 	    r->unit_decimals >= 0)
 		return tok_fail(e, TOK_REFUSED, "proposal %lld: this change "
 		    "(%s%s) is not its action (%s)", (long long)p.id, asked,
-		    r->min_tier || r->unit_decimals >= 0 ? " with --min-tier or "
-		    "--unit-decimals" : "", have);
+		    r->min_tier || r->unit_decimals >= 0 ?
+		    " with --min-tier or --unit-decimals" : "", have);
 	return TOK_OK;
 }

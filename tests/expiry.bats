@@ -313,6 +313,19 @@ history() {
 	verify_ok
 }
 
+@test "expiring: without --within it looks expiry.warn_days ahead" {
+	sed -i 's/warn_days: 30/warn_days: 6/' "$TOK_CONFIG"
+	history
+	on 2026-10-25 t tok-report expiring
+	assert_success
+	assert_no_stderr
+	assert_tsv <<-EOF
+	$EXPIRING
+	alice|30.00|2026-10-31
+	bob|10.00|2026-10-31
+	EOF
+}
+
 @test "expiry: with after_days 0 nothing expires, and expiring says so" {
 	policy 0
 	on 2026-01-01 earn --ref a --date 2026-01-01 alice 100
@@ -354,7 +367,7 @@ history() {
 		[ "$status" -eq 2 ] || fail "tok-spend $args: exit $status, not 2"
 		[ -z "$output" ] || fail "tok-spend $args: stdout: $output"
 	done
-	for args in "expiring" "expiring --within" "expiring --within x" \
+	for args in "expiring --within" "expiring --within x" \
 	    "expiring --within -1" "expiring --within 1 extra" \
 	    "balances --within 3"; do
 		# shellcheck disable=SC2086
