@@ -18,17 +18,25 @@ override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=address,undefined
 endif
-# Test-only: builds the deliberately broken variant the stress checker must catch.
+# Test-only: builds the deliberately broken variant the stress checker must
+# catch (tests/stress/README), apart from the real build: obj-broken/ and
+# bin-broken/.  OBJDIR and BINDIR_BUILD say where a build goes.
 ifeq ($(BROKEN),1)
 override CFLAGS += -DTOK_BROKEN_FOR_TESTS
+OBJDIR ?= obj-broken
+BINDIR_BUILD ?= bin-broken
 endif
+OBJDIR ?= obj
+BINDIR_BUILD ?= bin
+O = $(OBJDIR)
+B = $(BINDIR_BUILD)
 
 TOOLS = $(patsubst cmd/%.c,%,$(wildcard cmd/tok-*.c))
-BINS = $(TOOLS:%=bin/%)
+BINS = $(TOOLS:%=$(B)/%)
 LIB_SRC = $(wildcard common/*.c)
-LIB_OBJ = $(LIB_SRC:common/%.c=obj/common/%.o)
+LIB_OBJ = $(LIB_SRC:common/%.c=$(O)/common/%.o)
 CLI_SRC = $(filter-out cmd/tok-%.c,$(wildcard cmd/*.c))
-CLI_OBJ = $(CLI_SRC:cmd/%.c=obj/cmd/%.o)
+CLI_OBJ = $(CLI_SRC:cmd/%.c=$(O)/cmd/%.o)
 FUZZ = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TIME ?= 60
 MAN1 = $(wildcard man/*.1)
@@ -37,26 +45,26 @@ MAN7 = $(wildcard man/*.7)
 
 # Objects are rebuilt whenever the flags change (e.g. SANITIZE=1).
 FLAGS_LINE = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
-$(shell mkdir -p obj/common obj/cmd obj/fuzz bin; \
-	echo '$(FLAGS_LINE)' | cmp -s - obj/.flags || echo '$(FLAGS_LINE)' > obj/.flags)
+$(shell mkdir -p $(O)/common $(O)/cmd $(O)/fuzz $(B); \
+	echo '$(FLAGS_LINE)' | cmp -s - $(O)/.flags || echo '$(FLAGS_LINE)' > $(O)/.flags)
 
 all: $(BINS)
 
-obj/common/%.o: common/%.c common/*.h obj/.flags
+$(O)/common/%.o: common/%.c common/*.h $(O)/.flags
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-obj/cmd/%.o: cmd/%.c cmd/*.h common/tok.h obj/.flags
+$(O)/cmd/%.o: cmd/%.c cmd/*.h common/tok.h $(O)/.flags
 	$(CC) $(CFLAGS) -Icmd -c -o $@ $<
 
-obj/libtok.a: $(LIB_OBJ)
+$(O)/libtok.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-bin/%: obj/cmd/%.o $(CLI_OBJ) obj/libtok.a
-	$(CC) $(LDFLAGS) -o $@ $< $(CLI_OBJ) obj/libtok.a $(LDLIBS)
+$(B)/%: $(O)/cmd/%.o $(CLI_OBJ) $(O)/libtok.a
+	$(CC) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(O)/libtok.a $(LDLIBS)
 
-obj/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c obj/libtok.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c obj/libtok.a \
+$(O)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/libtok.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libtok.a \
 		$(LDLIBS)
 
 deps:
@@ -66,26 +74,26 @@ check: deps
 	$(MAKE) all
 	$(MAKE) lint
 	$(MAKE) fuzz-replay
-	TOK_BIN=$(CURDIR)/bin sh tests/run.sh
+	TOK_BIN=$(abspath $(B)) sh tests/run.sh
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
 
 # Every input kept in the fuzz corpus, run once through its target.
-fuzz-replay: $(FUZZ:%=obj/fuzz/%)
-	for t in $(FUZZ); do obj/fuzz/$$t tests/fuzz/corpus/$$t/* || exit 1; done
+fuzz-replay: $(FUZZ:%=$(O)/fuzz/%)
+	for t in $(FUZZ); do $(O)/fuzz/$$t tests/fuzz/corpus/$$t/* || exit 1; done
 
 # libFuzzer with ASan+UBSan, FUZZ_TIME seconds a target; new finds land
 # in the corpus.
 fuzz:
-	mkdir -p obj/fuzz-clang
+	mkdir -p $(O)/fuzz-clang
 	for t in $(FUZZ); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 			-D_DEFAULT_SOURCE -Icommon \
 			$$(pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_$$t.c \
-			$(LIB_SRC) -o obj/fuzz-clang/$$t $(LDLIBS) || exit 1; \
+			$(LIB_SRC) -o $(O)/fuzz-clang/$$t $(LDLIBS) || exit 1; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
-		obj/fuzz-clang/$$t -max_total_time=$(FUZZ_TIME) $$dict \
+		$(O)/fuzz-clang/$$t -max_total_time=$(FUZZ_TIME) $$dict \
 			tests/fuzz/corpus/$$t || exit 1; \
 	done
 
@@ -118,8 +126,8 @@ uninstall:
 		$(DESTDIR)$(ZSHCOMPDIR)/_tok
 
 clean:
-	rm -rf bin obj demo
+	rm -rf bin obj bin-broken obj-broken demo $(B) $(O)
 
 .PHONY: all deps check lint fuzz fuzz-replay demo bench install uninstall \
 	clean
-.PRECIOUS: obj/cmd/%.o
+.PRECIOUS: $(O)/cmd/%.o

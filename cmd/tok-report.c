@@ -1,4 +1,5 @@
 /* tok-report - read-only views of the ledger */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,14 +470,16 @@ concentration_chart(struct report *r, const int64_t *v, size_t n,
 	char title[128], gini[32];
 	int *x = NULL, *y = NULL;
 
-	if (n > 0 && ((x = calloc(n, sizeof(*x))) == NULL ||
-	    (y = calloc(n, sizeof(*y))) == NULL))
-		die(TOK_UNUSABLE, "out of memory");
-	if (n > 0)
+	snprintf(title, sizeof(title), "%s: no holders", what);
+	if (n > 0) {
+		if (n > INT_MAX || (x = calloc(n, sizeof(*x))) == NULL ||
+		    (y = calloc(n, sizeof(*y))) == NULL)
+			die(TOK_UNUSABLE, "out of memory");
 		concentration_lorenz(v, n, c->total, x, y);
-	snprintf(title, sizeof(title), "Lorenz curve of %s: %ld %s, Gini %s",
-	    what, c->holders, c->holders == 1 ? "holder" : "holders",
-	    n > 0 ? fixed(c->gini, 4, gini) : "-");
+		snprintf(title, sizeof(title), "%s: %ld %s, Gini %s", what,
+		    c->holders, c->holders == 1 ? "holder" : "holders",
+		    fixed(c->gini, 4, gini));
+	}
 	o.title = title;
 	o.ascii = r->ascii;
 	if (chart_lorenz(stdout, x, y, (int)n, &o, &e) != TOK_OK)
@@ -510,7 +513,7 @@ cmd_concentration(struct report *r)
 			die_err(&e);
 		if (p.method != VOTE_TOKEN)
 			decimals = 0;  /* members and square roots count */
-		snprintf(what, sizeof(what), "voting power in proposal %lld",
+		snprintf(what, sizeof(what), "proposal %lld voting power",
 		    (long long)p.id);
 	} else {
 		if (concentration_holdings(r->ledger, r->as_of, &v, &n, &e))

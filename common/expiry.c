@@ -152,6 +152,9 @@ expire_tokens(struct ledger *l, const struct tok_config *c, int64_t as_of,
 
 	if (c->expiry.after_days == 0)
 		return TOK_OK;
+	if (as_of > l->today)
+		return tok_fail(e, TOK_REFUSED, "expiry cannot run for a date "
+		    "to come");
 	if (refuse_out_of_order(l, as_of, e) != TOK_OK ||
 	    collect_due(l, as_of, cutoff, &list, &n, e) != TOK_OK)
 		return e->status;

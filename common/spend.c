@@ -288,6 +288,32 @@ resolve_hold(struct ledger *l, const struct txn_found *h, const char *type,
 	return record(l, type, NULL, memo, h->txid, p, 3, h->worker, o, e);
 }
 
+/* A hold past its timeout is the next expire's to void, not to post. */
+static int
+refuse_timed_out(struct ledger *l, const struct txn_found *h,
+    const char *what, struct tok_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char expires[32] = "";
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT expires FROM hold WHERE txid = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		return ledger_sqlfail(l, e, "reading holds");
+	sqlite3_bind_int64(st, 1, h->txid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(expires, sizeof(expires), "%s",
+		    sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sqlfail(l, e, "reading holds");
+	/* Both are YYYY-MM-DDTHH:MM:SSZ: text order is time order. */
+	if (strcmp(expires, l->recorded) <= 0)
+		return tok_fail(e, TOK_REFUSED, "%s: timed out at %s (tok-spend "
+		    "expire voids it)", what, expires);
+	return TOK_OK;
+}
+
 int
 spend_post(struct ledger *l, const char *ref, int64_t amount,
     struct spend_out *o, struct tok_err *e)
@@ -304,6 +330,8 @@ spend_post(struct ledger *l, const char *ref, int64_t amount,
 	if (amount == 0 || amount > -h.amount)
 		return tok_fail(e, TOK_DATAERR, "%s: can post more than zero "
 		    "and at most what it holds", what);
+	if (h.reversed_by == 0 && refuse_timed_out(l, &h, what, e) != TOK_OK)
+		return e->status;
 	if (h.reversed_by != 0) {
 		/* The post gave back what it did not post. */
 		if (resolved(l, &h, what, "post", -h.amount - amount, o, e))

@@ -208,12 +208,12 @@ history() {
 	11|expire|dave|30.00|expire:dave:$TODAY|$TODAY|new|||
 	EOF
 	snapshot
-	t tok-spend expire --as-of 2027-01-18
+	on 2027-01-18 t tok-spend expire
 	assert_success
 	assert_tsv <<<"$BUY"
 	assert_unchanged
 	# Nov 20 + 60 days = Jan 19.
-	t tok-spend expire --as-of 2027-01-19
+	on 2027-01-19 t tok-spend expire
 	assert_success
 	assert_tsv <<-EOF
 	$BUY
@@ -253,11 +253,11 @@ history() {
 	# until Dec 31.
 	spend post h1
 	snapshot
-	t tok-spend expire --as-of 2026-12-30
+	on 2026-12-30 t tok-spend expire
 	assert_success
 	assert_tsv <<<"$BUY"
 	assert_unchanged
-	t tok-spend expire --as-of 2026-12-31
+	on 2026-12-31 t tok-spend expire
 	assert_success
 	assert_line --index 1 --regexp '^[0-9]+	expire	alice	100\.00	expire:alice:2026-12-31	'
 	verify_ok
@@ -330,7 +330,7 @@ history() {
 	policy 0
 	on 2026-01-01 earn --ref a --date 2026-01-01 alice 100
 	snapshot
-	t tok-spend expire --as-of 2030-01-01
+	on 2030-01-01 t tok-spend expire
 	assert_success
 	assert_no_stderr
 	assert_tsv <<<"$BUY"
@@ -401,4 +401,19 @@ history() {
 	t tok-spend expire
 	assert_success
 	assert_equal "$(bal carol)" 0
+}
+
+@test "expiry: a date to come, or one before a run already made, is refused" {
+	on 2026-01-01 earn --ref a --date 2026-01-01 alice 100
+	snapshot
+	t tok-spend expire --as-of 2026-11-29
+	assert_failure 1
+	assert_stderr_line 'date to come'
+	assert_unchanged
+	spend expire
+	snapshot
+	t tok-spend expire --as-of 2026-11-27
+	assert_failure 1
+	assert_stderr_line "expiry already ran for $TODAY"
+	assert_unchanged
 }
