@@ -292,6 +292,47 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 	int64_t bal, after;
 	int i, rc;
 
+#ifdef TOK_BROKEN_FOR_TESTS
+	/*
+	 * Deliberately broken (make BROKEN=1; tests/stress/README): the
+	 * "keep the write lock short" mistake.  The write transaction is
+	 * given up while the balances are read and taken again after, so
+	 * two spends can count the same tokens; and CHECK constraints are
+	 * off, as if to silence the errors the schema's last line of
+	 * defence then raises.  The overdraft lands for the stress checker
+	 * to find.  The sleep stands for a slow check: the race shows in a
+	 * short run.
+	 */
+	if (l->write_first == 0) {
+		int64_t seen[TOK_MAX_POSTINGS];
+
+		if (ledger_exec(l, "COMMIT; PRAGMA ignore_check_constraints = ON",
+		    e) != TOK_OK)
+			return e->status;
+		for (i = 0; i < t->npostings; i++)
+			if ((rc = query_balance(l, t->postings[i].account,
+			    &seen[i], e)) == TOK_REFUSED)
+				seen[i] = 0;
+			else if (rc != TOK_OK)
+				return rc;
+		sqlite3_sleep(2);
+		if (ledger_exec(l, "BEGIN IMMEDIATE", e) != TOK_OK)
+			return e->status;
+		l->tip_loaded = 0;
+		if (load_tip(l, e) != TOK_OK)
+			return e->status;
+		for (i = 0; i < t->npostings; i++)
+			if (seen[i] + t->postings[i].amount < 0 &&
+			    strncmp(t->postings[i].account, "platform:", 9) != 0)
+				return tok_fail(e, TOK_REFUSED, "worker %s: "
+				    "balance %s is short by %s",
+				    t->postings[i].account, amount_format(seen[i],
+				    l->decimals, have, sizeof(have)),
+				    amount_format(-(seen[i] + t->postings[i].amount),
+				    l->decimals, short_by, sizeof(short_by)));
+		return TOK_OK;
+	}
+#endif
 	for (i = 0; i < t->npostings; i++) {
 		const struct posting *p = &t->postings[i];
 

@@ -1033,3 +1033,17 @@ verify_ok() {
 	assert_line --index 2 --regexp '^nonnegative	ok'
 	assert_line --index 4 --regexp '^chain	ok		404 transactions'
 }
+
+@test "hold: past its timeout a hold cannot be posted, only voided by expire" {
+	earn --ref task-1 alice 100
+	spend hold --ref h1 --timeout 90m alice search
+	snapshot
+	TOK_NOW=2026-11-28T13:30:00Z t tok-spend post h1
+	assert_failure 1
+	assert_no_stdout
+	assert_stderr_line 'hold "h1": timed out at 2026-11-28T13:30:00Z'
+	assert_unchanged
+	TOK_NOW=2026-11-28T13:29:59Z t tok-spend post h1
+	assert_success
+	verify_ok
+}
