@@ -20,6 +20,7 @@ has bats || need bats
 [ -f /usr/lib/bats/bats-assert/load.bash ] || need bats-assert
 has mandoc || need mandoc
 has jq || need jq
+has hledger || need hledger
 has openssl || need openssl
 has hyperfine || need hyperfine
 [ -x /usr/bin/time ] || need time

@@ -15,7 +15,7 @@ five() {
 	done
 }
 
-@test "ledger: created on first write with mode 0600, in WAL, schema 3, tok's application id" {
+@test "ledger: created on first write with mode 0600, in WAL, schema 4, tok's application id" {
 	umask 000
 	t tok-earn --ref r1 alice 1
 	umask 022

@@ -420,7 +420,7 @@ LORENZ_ASCII='holdings: 3 holders, Gini 0.3333
      |***
   0% +--------------------
       0%              100%'
-	empty_ledger
+	TOK_DB=$T/empty.db empty_ledger
 	TOK_DB=$T/empty.db t tok-report concentration --chart --ascii
 	assert_success
 	assert_output 'holdings: no holders
@@ -596,7 +596,7 @@ price_world() {
 	for l in "${lines[@]}"; do
 		[ "$(printf '%s' "$l" | wc -m)" -le 36 ] || fail "wider than 36: $l"
 	done
-	assert_line --index 0 --regexp '^figure… +amount +money +curren… +rate$'
+	assert_line --index 0 --regexp '^figu… +amount +money +curre… +rate$'
 	assert_line --index 6 --regexp '5\.00 +0\.06'
 	t tok-report --format csv supply
 	assert_success
@@ -611,6 +611,6 @@ price_world() {
 	done
 	t tok-report --format table concentration
 	assert_success
-	assert_output 'holders  total  gini    top1_pct  top10_pct  hhi       nakamoto
+	assert_output 'holders  total    gini  top1_pct  top10_pct       hhi  nakamoto
       1   5.00  0.0000    100.00     100.00  10000.00         1'
 }
