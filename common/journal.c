@@ -93,7 +93,7 @@ int
 journal_write(struct ledger *l, FILE *f, int64_t from, int64_t to,
     struct tok_err *e)
 {
-	static struct jtxn t;
+	struct jtxn t;
 	sqlite3_stmt *st = NULL;
 	char day[16];
 	int64_t txid;

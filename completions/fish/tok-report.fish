@@ -68,7 +68,7 @@ function __tok_report_operands
             continue
         end
         switch $t
-            case --min --as-of --from --to --tier --status --within --db --config --wait --format
+            case --min --as-of --from --to --tier --status --within --proposal --db --config --wait --format
                 set skip 1
             case '-?*'
             case '*'
@@ -90,13 +90,20 @@ complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a statem
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a tiers -d "each worker's status tier"
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a payouts -d 'the payouts of cash-outs and how they went'
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a expiring -d 'what expires within --within days'
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a supply -d 'where the tokens issued went, and the liability'
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a concentration -d 'Gini, top shares, HHI, Nakamoto of holdings or votes'
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a journal -d 'the ledger as an hledger journal'
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a verify -d 'check the ledger and its hash chains'
 complete -c tok-report -n 'set -l o (__tok_report_operands); test (count $o) -eq 1; and contains -- $o[1] balance statement' -a '(__tok_workers)' -d worker
 
 complete -c tok-report -n '__tok_report_name | string match -q balances' -l min -x -d 'only balances of at least AMOUNT'
-complete -c tok-report -n '__tok_report_name | string match -q balances' -l as-of -x -a '(date -u +%Y-%m-%d)' -d 'balances at the end of this business date'
-complete -c tok-report -n '__tok_report_name | string match -q statement' -l from -x -a '(date -u +%Y-%m-%d)' -d 'first business date'
-complete -c tok-report -n '__tok_report_name | string match -q statement' -l to -x -a '(date -u +%Y-%m-%d)' -d 'last business date'
+complete -c tok-report -n '__tok_report_name | string match -qr \'^(balances|supply|concentration)$\'' -l as-of -x -a '(date -u +%Y-%m-%d)' -d 'at the end of this business date'
+complete -c tok-report -n '__tok_report_name | string match -qr \'^(statement|journal)$\'' -l from -x -a '(date -u +%Y-%m-%d)' -d 'first business date'
+complete -c tok-report -n '__tok_report_name | string match -qr \'^(statement|journal)$\'' -l to -x -a '(date -u +%Y-%m-%d)' -d 'last business date'
+complete -c tok-report -n '__tok_report_name | string match -q statement' -l purchasing-power -d 'what the balance buys now, 30 and 90 days ago'
+complete -c tok-report -n '__tok_report_name | string match -q concentration' -l proposal -x -a '(tok-vote (__tok_line_args) list --format tsv 2>/dev/null | tail -n +2 | cut -f1)' -d 'over the voting power in this proposal'
+complete -c tok-report -n '__tok_report_name | string match -q concentration' -l chart -d 'draw the Lorenz curve'
+complete -c tok-report -n '__tok_report_name | string match -q concentration' -l ascii -d 'the chart in plain ASCII'
 complete -c tok-report -n '__tok_report_name | string match -q tiers' -l tier -x -a '(__tok_tiers)' -d 'only the workers in this tier'
 complete -c tok-report -n '__tok_report_name | string match -q payouts' -l status -x -a 'pending paid failed' -d 'only the payouts in this state'
 complete -c tok-report -n '__tok_report_name | string match -q expiring' -l within -x -d 'what expires within this many days'
