@@ -140,16 +140,19 @@ count_votes(struct ledger *l, const struct proposal *p, struct tally *t,
 }
 
 /* Quorum: turnout of at least quorum_pct of the total (abstentions
- * count); passing: yes strictly above threshold_pct of yes + no. */
+ * count); passing: yes strictly above threshold_pct of yes + no, except
+ * that 100 means unanimous, which "strictly above" could never reach. */
 static enum vote_state
 decide(const struct proposal *p, const struct tally *t)
 {
 	__int128 yes = t->weight[CHOICE_YES], no = t->weight[CHOICE_NO];
 	__int128 turnout = yes + no + t->weight[CHOICE_ABSTAIN];
+	__int128 bar = (__int128)p->threshold_pct * (yes + no);
 
 	if (turnout * 100 < (__int128)p->quorum_pct * t->eligible)
 		return VOTE_NO_QUORUM;
-	if (yes + no > 0 && yes * 100 > (__int128)p->threshold_pct * (yes + no))
+	if (yes + no > 0 && (yes * 100 > bar ||
+	    (p->threshold_pct == 100 && no == 0)))
 		return VOTE_PASSED;
 	return VOTE_REJECTED;
 }

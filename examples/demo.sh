@@ -1,6 +1,6 @@
 #!/bin/sh
-# demo.sh - a week of task payouts, the price book, then spending and a
-# cash-out, on a fresh ledger under demo/.
+# demo.sh - a week of task payouts, the price book, spending and a
+# cash-out, then a vote on a price rise, on a fresh ledger under demo/.
 # Run by `make demo`, from the top of the tree, after the build.
 set -eu
 top=$(pwd)
@@ -106,6 +106,49 @@ EOF
 
 step "Settled" "tok-report payouts --status paid"
 tok-report --format table payouts --status paid
+
+step "Past the cap, a rise needs a vote: propose the refused one, as its action" \
+    "tok-vote propose 'ai-tools at 14.00 from 2027-01-15' --ref prop-ai-14 --action 'service ai-tools 14 --effective 2027-01-15'"
+tok-vote --format table propose 'ai-tools at 14.00 from 2027-01-15' \
+    --ref prop-ai-14 --action 'service ai-tools 14 --effective 2027-01-15'
+
+step "Workers vote, weighed by their balance when the vote opened" \
+    "tok-vote cast - <<EOF
+proposal	worker	choice
+1	alice	yes
+1	carol	yes
+1	bob	no
+1	dmitri	abstain
+EOF"
+tok-vote --format table cast - <<EOF
+proposal	worker	choice
+1	alice	yes
+1	carol	yes
+1	bob	no
+1	dmitri	abstain
+EOF
+
+step "Erin cashed out everything before it opened: no weight" \
+    "tok-vote cast 1 erin no"
+tok-vote --format table cast 1 erin no 2>&1 || echo "(exit status $?)"
+
+step "Bob changes his mind until the close: his latest vote counts" \
+    "tok-vote cast 1 bob yes"
+tok-vote --format table cast 1 bob yes
+
+step "The tally so far" "tok-vote show 1"
+tok-vote --format table show 1
+
+step "A week later, cron closes what is due: it passed, the rise is applied" \
+    "TOK_NOW=2026-12-05T18:00:00Z tok-vote close --due"
+TOK_NOW=2026-12-05T18:00:00Z tok-vote --format table close --due
+
+step "The outcome" "tok-vote list"
+tok-vote --format table list
+
+step "The voted rise is coming, after the notice, for everyone to see" \
+    "tok-price upcoming"
+tok-price --format table upcoming
 
 step "Verify the ledger: sums, balances, the hash chains" \
     "tok-report --format table verify"

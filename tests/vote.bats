@@ -445,6 +445,27 @@ carol|900"
 	EOF
 }
 
+@test "vote: a threshold of 100 is unanimity: every yes/no vote a yes" {
+	rm -f "$TOK_DB"*
+	earn --ref x1 xena 30
+	earn --ref y1 yuri 30
+	earn --ref z1 zoe 40
+	ok tok-vote propose All --threshold 100
+	ok tok-vote propose Most --threshold 100
+	ok tok-vote cast 1 xena yes
+	ok tok-vote cast 1 yuri yes
+	ok tok-vote cast 1 zoe abstain
+	ok tok-vote cast 2 xena yes
+	ok tok-vote cast 2 zoe yes
+	ok tok-vote cast 2 yuri no
+	at $CLOSES t tok-vote close --due
+	assert_tsv <<-EOF
+	$CLOSE
+	1|passed|60.00|0.00|40.00|100.00|100.00|new
+	2|rejected|70.00|30.00|0.00|100.00|100.00|new
+	EOF
+}
+
 @test "vote: max_voter_share_pct caps what one voter counts, before the tally" {
 	# Without a cap alice's 100 beats 34; with 20%, she counts 26.80.
 	ok tok-vote propose Free

@@ -26,6 +26,13 @@ function __tok_price_names
     end 2>/dev/null | awk -F '\t' -v k="$argv[1]" '$1 != "kind" && (k == "" || $1 == k) { print $2 }' | sort -u
 end
 
+# Proposal numbers from the ledger; in state $argv[1] when given.
+function __tok_vote_proposals
+    set -l args (__tok_line_args)
+    set -q argv[1]; and set -a args list --state $argv[1]; or set -a args list
+    tok-vote $args --format tsv 2>/dev/null | tail -n +2 | cut -f1
+end
+
 # Tier names, read from the tiers: section of the configuration in use.
 function __tok_tiers
     set -l f
@@ -104,7 +111,7 @@ complete -c tok-price -n '__tok_price_command | string match -q set' -l unit-dec
 complete -c tok-price -n '__tok_price_command | string match -q set' -l min-tier -x -a '(__tok_tiers)' -d 'the lowest tier that may buy the service'
 complete -c tok-price -n '__tok_price_command | string match -q set' -l effective -x -a '(date -u +%Y-%m-%d)' -d 'the date the change takes effect'
 complete -c tok-price -n '__tok_price_command | string match -q set' -l reason -x -d 'why, kept with the change'
-complete -c tok-price -n '__tok_price_command | string match -q set' -l proposal -x -d 'the passed proposal that allows it'
+complete -c tok-price -n '__tok_price_command | string match -q set' -l proposal -x -a '(__tok_vote_proposals passed)' -d 'the passed proposal that allows it'
 complete -c tok-price -n '__tok_price_command | string match -q history' -l chart -d 'draw the price over time'
 complete -c tok-price -n '__tok_price_command | string match -q history' -l ascii -d 'draw the chart with ASCII only'
 complete -c tok-price -l db -r -F -d 'ledger file'

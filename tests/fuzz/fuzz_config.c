@@ -3,7 +3,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
  *       -D_DEFAULT_SOURCE -Icommon tests/fuzz/fuzz_config.c \
- *       common/config.c common/err.c common/amount.c common/names.c \
+ *       common/config*.c common/err.c common/amount.c common/names.c \
  *       common/utf8.c common/date.c -lyaml -o fuzz_config
  *   ./fuzz_config -max_total_time=60 -dict=tests/fuzz/config.dict \
  *       tests/fuzz/corpus/config/
