@@ -1,77 +1,13 @@
 # fish completion for tok-price(1)
 
-# The --db and --config given earlier on the line, as words for a tok
-# command.
-function __tok_line_args
-    set -l tokens (commandline -opc)
-    set -l i 2
-    while test $i -le (count $tokens)
-        switch $tokens[$i]
-            case --db --config
-                set i (math $i + 1)
-                test $i -le (count $tokens); and printf '%s\n' $tokens[(math $i - 1)] (string replace -r '^~/' "$HOME/" -- $tokens[$i])
-            case '--db=*' '--config=*'
-                string split -m 1 = -- $tokens[$i]
-        end
-        set i (math $i + 1)
-    end
-end
-
-# Names in the price book, in force or to come; of kind $argv[1] when given.
-function __tok_price_names
-    set -l args (__tok_line_args)
-    begin
-        tok-price $args list --format tsv
-        tok-price $args upcoming --format tsv
-    end 2>/dev/null | awk -F '\t' -v k="$argv[1]" '$1 != "kind" && (k == "" || $1 == k) { print $2 }' | sort -u
-end
-
-# Proposal numbers from the ledger; in state $argv[1] when given.
-function __tok_vote_proposals
-    set -l args (__tok_line_args)
-    set -q argv[1]; and set -a args list --state $argv[1]; or set -a args list
-    tok-vote $args --format tsv 2>/dev/null | tail -n +2 | cut -f1
-end
-
-# Tier names, read from the tiers: section of the configuration in use.
-function __tok_tiers
-    set -l f
-    set -l args (__tok_line_args)
-    if set -l i (contains -i -- --config $args)
-        set f $args[(math $i + 1)]
-    else if set -q TOK_CONFIG; and test -n "$TOK_CONFIG"
-        set f $TOK_CONFIG
-    else
-        set f $HOME/.config/tok/tok.yaml
-        string match -q '/*' -- "$XDG_CONFIG_HOME"; and set f $XDG_CONFIG_HOME/tok/tok.yaml
-        test -r $f; or set f /etc/tok/tok.yaml
-    end
-    test -r "$f"; or return 0
-    awk '/^[^ #-]/ { t = /^tiers:/ }
-        t && /^[ -]*name:/ {
-            sub(/^[ -]*name:[ ]*/, ""); sub(/[ ]*(#.*)?$/, "")
-            gsub(/["\047]/, ""); print
-        }' $f 2>/dev/null
-end
+# __tok_line_args, __tok_operands, __tok_workers and the other helpers
+# shared by the tok tools.
+source (status dirname)/tok-common.fish
 
 # The operands before the cursor (the command's name first), without
 # options and their arguments: options may come before or after the name.
 function __tok_price_operands
-    set -l tokens (commandline -opc)
-    set -l skip 0
-    for t in $tokens[2..-1]
-        if test $skip -eq 1
-            set skip 0
-            continue
-        end
-        switch $t
-            case --kind --as-of --per --unit-decimals --min-tier --effective --reason --proposal --db --config --wait --format
-                set skip 1
-            case '-?*'
-            case '*'
-                echo $t
-        end
-    end
+    __tok_operands --kind --as-of --per --unit-decimals --min-tier --effective --reason --proposal --db --config --wait --format
 end
 
 # True when the command is $argv[1] and $argv[2] operands follow it.

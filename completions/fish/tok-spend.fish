@@ -1,65 +1,13 @@
 # fish completion for tok-spend(1)
 
-# Worker names from the ledger, honouring a --db or --config given earlier
-# on the line.
-function __tok_workers
-    set -l tokens (commandline -opc)
-    set -l args
-    set -l i 2
-    while test $i -le (count $tokens)
-        switch $tokens[$i]
-            case --db --config
-                set i (math $i + 1)
-                test $i -le (count $tokens); and set -a args $tokens[(math $i - 1)] (string replace -r '^~/' "$HOME/" -- $tokens[$i])
-            case '--db=*' '--config=*'
-                set -a args (string split -m 1 = -- $tokens[$i])
-        end
-        set i (math $i + 1)
-    end
-    tok-report $args balances --format tsv 2>/dev/null | tail -n +2 | cut -f1
-end
-
-# The --db and --config given earlier on the line, as words for a tok
-# command.
-function __tok_line_args
-    set -l tokens (commandline -opc)
-    set -l i 2
-    while test $i -le (count $tokens)
-        switch $tokens[$i]
-            case --db --config
-                set i (math $i + 1)
-                test $i -le (count $tokens); and printf '%s\n' $tokens[(math $i - 1)] (string replace -r '^~/' "$HOME/" -- $tokens[$i])
-            case '--db=*' '--config=*'
-                string split -m 1 = -- $tokens[$i]
-        end
-        set i (math $i + 1)
-    end
-end
-
-# The services in force today, which are what can be bought or held.
-function __tok_services
-    set -l args (__tok_line_args)
-    tok-price $args list --kind service --format tsv 2>/dev/null | tail -n +2 | cut -f2
-end
+# __tok_line_args, __tok_operands, __tok_workers and the other helpers
+# shared by the tok tools.
+source (status dirname)/tok-common.fish
 
 # The operands before the cursor (the command's name first), without
 # options and their arguments: options may come before or after the name.
 function __tok_spend_operands
-    set -l tokens (commandline -opc)
-    set -l skip 0
-    for t in $tokens[2..-1]
-        if test $skip -eq 1
-            set skip 0
-            continue
-        end
-        switch $t
-            case --ref --ref-prefix --timeout --reason --as-of --rejects --db --config --wait --format
-                set skip 1
-            case '-?*'
-            case '*'
-                echo $t
-        end
-    end
+    __tok_operands --ref --ref-prefix --timeout --reason --as-of --rejects --db --config --wait --format
 end
 
 # True when the command is one of $argv[2..] and $argv[1] operands follow

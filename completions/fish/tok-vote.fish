@@ -1,53 +1,13 @@
 # fish completion for tok-vote(1)
 
-# The --db and --config given earlier on the line, as words for a tok
-# command.
-function __tok_line_args
-    set -l tokens (commandline -opc)
-    set -l i 2
-    while test $i -le (count $tokens)
-        switch $tokens[$i]
-            case --db --config
-                set i (math $i + 1)
-                test $i -le (count $tokens); and printf '%s\n' $tokens[(math $i - 1)] (string replace -r '^~/' "$HOME/" -- $tokens[$i])
-            case '--db=*' '--config=*'
-                string split -m 1 = -- $tokens[$i]
-        end
-        set i (math $i + 1)
-    end
-end
-
-# Worker names from the ledger.
-function __tok_vote_workers
-    set -l args (__tok_line_args)
-    tok-report $args balances --format tsv 2>/dev/null | tail -n +2 | cut -f1
-end
-
-# Proposal numbers from the ledger; in state $argv[1] when given.
-function __tok_vote_proposals
-    set -l args (__tok_line_args)
-    set -q argv[1]; and set -a args list --state $argv[1]; or set -a args list
-    tok-vote $args --format tsv 2>/dev/null | tail -n +2 | cut -f1
-end
+# __tok_line_args, __tok_operands, __tok_workers and the other helpers
+# shared by the tok tools.
+source (status dirname)/tok-common.fish
 
 # The operands before the cursor (the command's name first), without
 # options and their arguments: options may come before or after the name.
 function __tok_vote_operands
-    set -l tokens (commandline -opc)
-    set -l skip 0
-    for t in $tokens[2..-1]
-        if test $skip -eq 1
-            set skip 0
-            continue
-        end
-        switch $t
-            case --action --method --opens --closes --days --quorum --threshold --ref --state --rejects --db --config --wait --format
-                set skip 1
-            case '-?*'
-            case '*'
-                echo $t
-        end
-    end
+    __tok_operands --action --method --opens --closes --days --quorum --threshold --ref --state --rejects --db --config --wait --format
 end
 
 # True when the command is $argv[1] and $argv[2] operands follow it.
@@ -88,7 +48,7 @@ complete -c tok-vote -n '__tok_vote_at close 0; and not __tok_vote_due' -a '(__t
 complete -c tok-vote -n '__tok_vote_at cast 0' -a '(__tok_vote_proposals open)' -d 'open proposal'
 complete -c tok-vote -n '__tok_vote_at cast 0' -a - -d 'standard input'
 complete -c tok-vote -n '__tok_vote_at cast 0' -F
-complete -c tok-vote -n '__tok_vote_cast_one 1' -a '(__tok_vote_workers)' -d worker
+complete -c tok-vote -n '__tok_vote_cast_one 1' -a '(__tok_workers)' -d worker
 complete -c tok-vote -n '__tok_vote_cast_one 2' -a yes -d 'in favour'
 complete -c tok-vote -n '__tok_vote_cast_one 2' -a no -d against
 complete -c tok-vote -n '__tok_vote_cast_one 2' -a abstain -d 'counts for the quorum only'
