@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ledger_priv.h"
@@ -34,6 +35,29 @@ ledger_sqlfail(struct ledger *l, struct tok_err *e, const char *what)
 		    "another process (try --wait SECONDS)", l->path);
 	return tok_fail(e, TOK_UNUSABLE, "%s: %s: %s", l->path, what,
 	    sqlite3_errmsg(l->db));
+}
+
+/*
+ * Runs sql, trying again while the ledger is busy, up to the wait.  The
+ * busy handler covers most waits, but SQLite answers BUSY at once where
+ * waiting could deadlock (taking a write lock from a read, changing the
+ * journal mode of a ledger others are creating at the same moment).
+ */
+static int
+exec_waiting(struct ledger *l, const char *sql, struct tok_err *e)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	double waited = 0;
+	int rc;
+
+	while ((rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL)) == SQLITE_BUSY &&
+	    waited < l->wait) {
+		if (sqlite3_get_autocommit(l->db) == 0)
+			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		nanosleep(&pause, NULL);
+		waited += 0.02;
+	}
+	return rc == SQLITE_OK ? TOK_OK : ledger_sqlfail(l, e, "SQL");
 }
 
 int
@@ -200,7 +224,7 @@ migrate(struct ledger *l, const struct tok_config *c, struct tok_err *e)
 	char num[16];
 	int version;
 
-	if (ledger_exec(l, "PRAGMA journal_mode = WAL", e) != TOK_OK ||
+	if (exec_waiting(l, "PRAGMA journal_mode = WAL", e) != TOK_OK ||
 	    ledger_begin(l, e) != TOK_OK)
 		return e->status;
 	if (pragma_int(l, "PRAGMA user_version", &version, e) != TOK_OK ||
@@ -365,6 +389,7 @@ open_db(struct ledger *l, enum ledger_mode mode, const struct ledger_opts *o,
 		return e->status;
 	if (sqlite3_open_v2(file, &l->db, flags, NULL) != SQLITE_OK)
 		return ledger_sqlfail(l, e, "opening");
+	l->wait = wait;
 	sqlite3_busy_timeout(l->db, (int)(wait * 1000));
 	/* A larger page cache keeps big batches from spilling pages to the
 	 * WAL again and again; it is a bound, not an allocation. */
@@ -439,7 +464,7 @@ ledger_decimals(const struct ledger *l)
 int
 ledger_begin(struct ledger *l, struct tok_err *e)
 {
-	if (ledger_exec(l, "BEGIN IMMEDIATE", e) != TOK_OK)
+	if (exec_waiting(l, "BEGIN IMMEDIATE", e) != TOK_OK)
 		return e->status;
 	l->in_write = 1;
 	l->tip_loaded = 0;

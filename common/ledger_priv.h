@@ -33,6 +33,7 @@ struct ledger {
 	char actor[64];
 	char recorded[32];     /* this invocation's recording time */
 	int64_t today;         /* its date, in days */
+	double wait;           /* seconds a write waits for the lock */
 	sqlite3_stmt *st[ST_COUNT];
 	/* State of the open write transaction. */
 	int in_write;
