@@ -70,11 +70,36 @@ $(O)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/libtok.a
 deps:
 	@sh tests/deps.sh
 
-check: deps
+# The LD_PRELOAD shim of the I/O fault tests: plain flags, never a
+# sanitizer (it is loaded into sanitized binaries too).
+$(O)/failio.so: tests/fault/failio.c
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ tests/fault/failio.c -ldl
+
+# What tests/stress and tests/fault need: the build, the broken build
+# (apart from it), the shim.
+STRESS_ENV = TOK_BIN=$(abspath $(B)) TOK_BROKEN_BIN=$(abspath $(B)-broken) \
+	TOK_FAILIO=$(abspath $(O)/failio.so)
+stress-deps:
 	$(MAKE) all
+	$(MAKE) BROKEN=1 OBJDIR=$(O)-broken BINDIR_BUILD=$(B)-broken all
+	$(MAKE) $(O)/failio.so
+
+check: deps
+	$(MAKE) stress-deps
 	$(MAKE) lint
 	$(MAKE) fuzz-replay
-	TOK_BIN=$(abspath $(B)) sh tests/run.sh
+	$(STRESS_ENV) sh tests/run.sh
+
+# The long versions of the load, fault and hostile-input checks, and a
+# table of their figures (tests/stress/README).
+stress: deps
+	$(MAKE) stress-deps
+	$(STRESS_ENV) sh tests/stress/run.sh
+
+# A representative part of the suite under valgrind --leak-check=full.
+valgrind: deps
+	$(MAKE) all
+	TOK_BIN=$(abspath $(B)) sh tests/stress/valgrind.sh
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
@@ -123,11 +148,12 @@ uninstall:
 			$(DESTDIR)$(BASHCOMPDIR)/$$t $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
 	done
 	rm -f $(DESTDIR)$(MANDIR)/man5/tok.yaml.5 $(DESTDIR)$(MANDIR)/man7/tok.7 \
-		$(DESTDIR)$(ZSHCOMPDIR)/_tok
+		$(DESTDIR)$(ZSHCOMPDIR)/_tok $(DESTDIR)$(BASHCOMPDIR)/tok-common \
+		$(DESTDIR)$(FISHCOMPDIR)/tok-common.fish
 
 clean:
-	rm -rf bin obj bin-broken obj-broken demo $(B) $(O)
+	rm -rf bin obj bin-broken obj-broken demo $(B) $(O) $(B)-broken $(O)-broken
 
 .PHONY: all deps check lint fuzz fuzz-replay demo bench install uninstall \
-	clean
+	clean stress stress-deps valgrind
 .PRECIOUS: $(O)/cmd/%.o

@@ -4,7 +4,7 @@
 #
 # Each trial copies a one-transaction ledger, starts tok-earn on a batch
 # of RECORDS records, kills it with SIGKILL after a random delay (up to a
-# little more than a clean run takes), and checks: PRAGMA integrity_check
+# quarter more than a clean run takes), and checks: PRAGMA integrity_check
 # is ok; the ledger holds the seed alone or the seed and the whole batch;
 # running the batch again exits 0 and gives a ledger identical to one
 # clean run: the same balances and the same chain head (TOK_NOW is fixed,
@@ -84,12 +84,12 @@ trial() {
 	cp "$dir/base.db" "$db"
 	delay=$(awk -v s="$seed" -v i="$2" -v ms="$clean_ms" 'BEGIN {
 		srand(s * 100003 + i)
-		printf "%.3f\n", rand() * ms * 1.1 / 1000
+		printf "%.3f\n", rand() * ms * 1.25 / 1000
 	}')
 	tok-earn --db "$db" "$dir/big.tsv" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"
-	wal=$(wc -c <"$db-wal" 2>/dev/null || echo 0)
+	wal=$( { wc -c <"$db-wal"; } 2>/dev/null || echo 0)
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	echo "W $wal"

@@ -307,10 +307,14 @@ while [ "$i" -le "$recompute" ]; do
 		srand(s * 7919 + i); print 1 + int(rand() * n) }')
 	for which in plain keyed; do
 		cp "$dir/$which.db" "$dir/t.db"
+		# Up a worker (else a first account), down a platform one
+		# (else another): the sum stays zero, no CHECK objects.
 		worker=$(sqlite3 -batch "$dir/t.db" "SELECT account FROM posting
-		    WHERE txid = $k AND account NOT GLOB 'platform:*' LIMIT 1")
+		    WHERE txid = $k ORDER BY account GLOB 'platform:*', seq
+		    LIMIT 1")
 		other=$(sqlite3 -batch "$dir/t.db" "SELECT account FROM posting
-		    WHERE txid = $k AND account <> '$worker' LIMIT 1")
+		    WHERE txid = $k AND account <> '$worker'
+		    ORDER BY account NOT GLOB 'platform:*', seq LIMIT 1")
 		if ! sqlite3 -batch "$dir/t.db" "DROP TRIGGER posting_no_update;
 		    UPDATE posting SET amount = amount + 100000 WHERE txid = $k
 		        AND account = '$worker';
