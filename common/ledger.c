@@ -43,20 +43,35 @@ ledger_sqlfail(struct ledger *l, struct tok_err *e, const char *what)
  * waiting could deadlock (taking a write lock from a read, changing the
  * journal mode of a ledger others are creating at the same moment).
  */
+static double
+seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int
 exec_waiting(struct ledger *l, const char *sql, struct tok_err *e)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	double waited = 0;
+	double deadline = seconds_now() + l->wait, left;
 	int rc;
 
-	while ((rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL)) == SQLITE_BUSY &&
-	    waited < l->wait) {
+	/* Each try may itself wait in the busy handler, for what is left:
+	 * the deadline is kept by the clock, not by counting tries. */
+	for (;;) {
+		rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+		left = deadline - seconds_now();
+		if (rc != SQLITE_BUSY || left <= 0)
+			break;
 		if (sqlite3_get_autocommit(l->db) == 0)
 			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 		nanosleep(&pause, NULL);
-		waited += 0.02;
+		sqlite3_busy_timeout(l->db, (int)(left * 1000));
 	}
+	sqlite3_busy_timeout(l->db, (int)(l->wait * 1000));
 	return rc == SQLITE_OK ? TOK_OK : ledger_sqlfail(l, e, "SQL");
 }
 
