@@ -25,11 +25,23 @@ run_open(struct run *r, struct cli *c, int dry_run,
 		die_err(&e);
 }
 
+/* Rolls back and closes the ledger, so that nothing is left open at
+ * exit. */
+static void
+run_drop(struct run *r)
+{
+	ledger_rollback(r->ledger);
+	ledger_close(r->ledger);
+	r->ledger = NULL;
+}
+
 void
 run_abort(struct run *r, const struct tok_err *e)
 {
-	ledger_rollback(r->ledger);
-	die_err(e);
+	struct tok_err copy = *e;   /* e may live in the ledger's caller */
+
+	run_drop(r);
+	die_err(&copy);
 }
 
 void
@@ -44,7 +56,7 @@ run_finish(struct run *r)
 	if (r->dry_run)
 		ledger_rollback(r->ledger);
 	else if (ledger_commit(r->ledger, &e) != TOK_OK)
-		die_err(&e);
+		run_abort(r, &e);
 	/* After the commit: a receipt lost on the way is got back by
 	 * running again, which finds every record as "exists". */
 	rewind(r->spool);
@@ -110,7 +122,7 @@ reject(struct batch *b, struct run *r, const struct tok_err *e,
 		warnx_("%s: line %ld: %s", b->name, rec_line(b->rec), e->msg);
 	if (e->status == TOK_UNUSABLE) {
 		/* The ledger failed under the batch: nothing more can land. */
-		ledger_rollback(r->ledger);
+		run_drop(r);
 		exit(TOK_UNUSABLE);
 	}
 	b->bad++;
@@ -164,7 +176,7 @@ batch_finish(struct batch *b, struct run *r, int skip_invalid)
 	if (b->rejects != NULL && fclose(b->rejects) != 0)
 		die(TOK_UNUSABLE, "%s: %s", b->rejects_path, strerror(errno));
 	if (b->bad > 0 && !skip_invalid) {
-		ledger_rollback(r->ledger);
+		run_drop(r);
 		die(b->worst, "%s: %ld of %ld records bad; nothing written",
 		    b->name, b->bad, b->records);
 	}

@@ -492,7 +492,10 @@ ledger_commit(struct ledger *l, struct tok_err *e)
 {
 	if (ledger_exec(l, "COMMIT", e) != TOK_OK) {
 		ledger_rollback(l);
-		return e->status;
+		/* A failed sync after the commit record was written may still
+		 * leave the transaction recorded: the ref tells. */
+		return tok_err_suffix(e, " (the commit may have been recorded: "
+		    "run the command again, and its refs tell)");
 	}
 	l->in_write = 0;
 	return TOK_OK;

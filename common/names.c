@@ -70,9 +70,13 @@ text_valid(const char *what, const char *s, size_t max, struct tok_err *e)
 	if (!utf8_valid(s, len, &bad))
 		return tok_fail(e, TOK_DATAERR, "%s: invalid UTF-8 at byte %zu",
 		    what, bad + 1);
-	/* It ends up on terminals: no control characters. */
+	/* It ends up on terminals: no control characters, C0, DEL or C1
+	 * (U+0080..U+009F, encoded C2 80..C2 9F). */
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
+		    ((unsigned char)s[i] == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f))
 			return tok_fail(e, TOK_DATAERR, "%s: control character "
 			    "at byte %zu", what, i + 1);
 	return TOK_OK;

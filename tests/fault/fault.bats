@@ -67,7 +67,6 @@ $stderr"
 }
 
 @test "fault: a commit whose final sync failed says that it may have been recorded" {
-	skip "BUG: exit 4 \"SQL: disk I/O error\", yet the transaction is in the ledger after the next open (see tests/stress/README)"
 	local so
 	so=$(failio)
 	earn --ref s1 alice 10
