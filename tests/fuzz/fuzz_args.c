@@ -265,8 +265,12 @@ text_case(const char *s)
 		refused(&e);
 	}
 	want = len <= max && utf8;
+	/* No C0, DEL, or C1 (U+0080..U+009F, encoded C2 80..C2 9F). */
 	for (i = 0; want && i < len; i++)
-		want = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f;
+		want = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f &&
+		    !((unsigned char)s[i] == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f);
 	if (text_valid("reason", s, max, &e) == TOK_OK)
 		check(want);
 	else {
