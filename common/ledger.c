@@ -265,10 +265,16 @@ check_schema(struct ledger *l, enum ledger_mode mode, int empty,
 {
 	int app = 0, version = 0, tables = 0;
 
-	if (!empty && (pragma_int(l, "PRAGMA application_id", &app, e) ||
+	/* One snapshot: read apart, a ledger another process is creating
+	 * right now could look half made, like another application's. */
+	if (!empty && (exec_waiting(l, "BEGIN", e) ||
+	    pragma_int(l, "PRAGMA application_id", &app, e) ||
 	    pragma_int(l, "PRAGMA user_version", &version, e) ||
-	    pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables, e)))
+	    pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables, e) ||
+	    ledger_exec(l, "COMMIT", e))) {
+		ledger_rollback(l);
 		return e->status;
+	}
 	if (app != tok_application_id && (app != 0 || tables != 0))
 		return tok_fail(e, TOK_UNUSABLE, "%s: not a tok ledger "
 		    "(an SQLite database of another application)", l->path);
