@@ -89,6 +89,12 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) fuzz-replay
 	$(STRESS_ENV) sh tests/run.sh
+	@# CI runs the whole suite once more under ASan+UBSan, in a build of
+	@# its own so that bin/ stays the plain one.
+	if [ "$${CI:-}" = true ]; then \
+		$(MAKE) SANITIZE=1 OBJDIR=obj-san BINDIR_BUILD=bin-san all && \
+		$(STRESS_ENV) TOK_BIN=$(abspath bin-san) sh tests/run.sh; \
+	fi
 
 # The long versions of the load, fault and hostile-input checks, and a
 # table of their figures (tests/stress/README).
@@ -152,7 +158,8 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/tok-common.fish
 
 clean:
-	rm -rf bin obj bin-broken obj-broken demo $(B) $(O) $(B)-broken $(O)-broken
+	rm -rf bin obj bin-broken obj-broken bin-san obj-san demo $(B) $(O) \
+		$(B)-broken $(O)-broken
 
 .PHONY: all deps check lint fuzz fuzz-replay demo bench install uninstall \
 	clean stress stress-deps valgrind
