@@ -93,7 +93,7 @@ check: deps
 	@# its own so that bin/ stays the plain one.
 	if [ "$${CI:-}" = true ]; then \
 		$(MAKE) SANITIZE=1 OBJDIR=obj-san BINDIR_BUILD=bin-san all && \
-		$(STRESS_ENV) TOK_BIN=$(abspath bin-san) TOK_SANITIZED=1 \
+		$(STRESS_ENV) TOK_BIN=$(abspath bin-san) SANITIZED_BUILD=1 \
 		    sh tests/run.sh; \
 	fi
 

@@ -68,7 +68,7 @@ $stderr"
 
 @test "fault: a commit whose final sync failed says that it may have been recorded" {
 	# Which sync is the commit's depends on the build's own I/O.
-	[ -z "${TOK_SANITIZED:-}" ] || skip "the sync count differs under ASan"
+	[ -z "${SANITIZED_BUILD:-}" ] || skip "the sync count differs under ASan"
 	local so
 	so=$(failio)
 	earn --ref s1 alice 10
