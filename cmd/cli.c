@@ -145,6 +145,15 @@ cli_out(struct cli *c, FILE *dst, const struct out_col *cols, int ncols)
 	return o;
 }
 
+void
+cli_worker(const char *name)
+{
+	struct tok_err e;
+
+	if (worker_valid(name, &e) != TOK_OK)
+		die_err(&e);
+}
+
 int64_t
 cli_date(const char *name, const char *arg)
 {

@@ -57,6 +57,8 @@ struct ledger *cli_open(struct cli *c, enum ledger_mode mode);
 /* Opens the output in the chosen format on dst, or exits. */
 struct out *cli_out(struct cli *c, FILE *dst, const struct out_col *cols,
     int ncols);
+/* Refuses a bad worker name (exit 3), or returns. */
+void cli_worker(const char *name);
 /* Parses a date argument of option `name`, or exits 2. */
 int64_t cli_date(const char *name, const char *arg);
 /* Flushes stdout, reports a write error, and exits with status. */

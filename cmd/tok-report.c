@@ -101,22 +101,13 @@ static const struct out_col balance_cols[] = {
 };
 
 static void
-check_worker(const char *name)
-{
-	struct tok_err e;
-
-	if (worker_valid(name, &e) != TOK_OK)
-		die_err(&e);
-}
-
-static void
 cmd_balance(struct report *r, const char *worker)
 {
 	struct tok_err e;
 	char amt[32];
 	int64_t v;
 
-	check_worker(worker);
+	cli_worker(worker);
 	open_read(r);
 	if (query_balance(r->ledger, worker, &v, &e) != TOK_OK)
 		die_err(&e);
@@ -225,7 +216,7 @@ cmd_statement(struct report *r, const char *worker)
 	int64_t opening;
 	int exists;
 
-	check_worker(worker);
+	cli_worker(worker);
 	if (r->purchasing && (r->from >= 0 || r->to >= 0))
 		die(TOK_USAGE, "--purchasing-power goes without --from and --to");
 	open_read(r);

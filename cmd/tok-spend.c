@@ -136,15 +136,6 @@ units_arg(const char *text)
 }
 
 static void
-check_worker(const char *name)
-{
-	struct tok_err e;
-
-	if (worker_valid(name, &e) != TOK_OK)
-		die_err(&e);
-}
-
-static void
 check_ref(const char *ref)
 {
 	struct tok_err e;
@@ -161,7 +152,7 @@ cmd_buy(struct spend *s, int hold, char **argv, int argc)
 	struct tok_err e;
 	int rc;
 
-	check_worker(argv[0]);
+	cli_worker(argv[0]);
 	check_ref(s->ref);
 	if (hold && s->ref == NULL)
 		die(TOK_USAGE, "a hold needs --ref REF, by which it is posted "
@@ -231,7 +222,7 @@ cmd_cashout(struct spend *s, const char *worker, const char *amount_text)
 	struct tok_err e;
 	int64_t amount;
 
-	check_worker(worker);
+	cli_worker(worker);
 	check_ref(s->ref);
 	start(s, 1);
 	if (amount_or_all(s, amount_text, &amount, &e) != TOK_OK)

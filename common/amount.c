@@ -106,3 +106,16 @@ uint_parse(const char *s, int64_t max, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+int64_t
+isqrt64(int64_t v)
+{
+	uint64_t x = (uint64_t)v, y;
+
+	/* Newton's method from above: it only goes down, to the floor. */
+	if (v < 2)
+		return v < 0 ? 0 : v;
+	for (y = (x + 1) / 2; y < x; y = (x + (uint64_t)v / x) / 2)
+		x = y;
+	return (int64_t)x;
+}

@@ -155,19 +155,6 @@ concentration_holdings(struct ledger *l, int64_t as_of, int64_t **v,
 	    n);
 }
 
-/* The largest r with r * r <= v. */
-static int64_t
-isqrt(int64_t v)
-{
-	uint64_t x = (uint64_t)v, y;
-
-	if (v < 2)
-		return v < 0 ? 0 : v;
-	for (y = (x + 1) / 2; y < x; y = (x + (uint64_t)v / x) / 2)
-		x = y;
-	return (int64_t)x;
-}
-
 /* Weights as tally.c takes them: what was recorded by the opening. */
 static int
 read_weights(struct ledger *l, const struct proposal *p, struct values *a,
@@ -196,7 +183,7 @@ read_weights(struct ledger *l, const struct proposal *p, struct values *a,
 		if (w <= 0)
 			continue;
 		if (p->method == VOTE_QUADRATIC)
-			w = isqrt(w);
+			w = isqrt64(w);
 		if (__builtin_add_overflow(*eligible, w, eligible))
 			status = tok_fail(e, TOK_UNUSABLE, "proposal %lld: "
 			    "total weight out of range", (long long)p->id);

@@ -13,26 +13,13 @@
 	"t.recorded <= ?1 AND p.account NOT GLOB 'platform:*'"
 #define EARNING "t.type = 'earn' AND p.amount > 0"
 
-/* The largest r with r * r <= v, in integers (Newton's method). */
-static int64_t
-isqrt(int64_t v)
-{
-	uint64_t x = (uint64_t)v, y;
-
-	if (v < 2)
-		return v < 0 ? 0 : v;
-	for (y = (x + 1) / 2; y < x; y = (x + (uint64_t)v / x) / 2)
-		x = y;
-	return (int64_t)x;
-}
-
 /* The weight a method gives for a balance, or for having earned. */
 static int64_t
 weight_of(enum tok_vote_method m, int64_t amount)
 {
 	if (amount <= 0)
 		return 0;
-	return m == VOTE_MEMBER ? 1 : m == VOTE_QUADRATIC ? isqrt(amount) :
+	return m == VOTE_MEMBER ? 1 : m == VOTE_QUADRATIC ? isqrt64(amount) :
 	    amount;
 }
 

@@ -53,6 +53,8 @@ int number_parse(const char *what, const char *s, int decimals,
     int allow_zero, int64_t *out, struct tok_err *e);
 /* Writes units as a decimal with exactly `decimals` digits; buf >= 32. */
 char *amount_format(int64_t units, int decimals, char *buf, size_t len);
+/* The largest r with r * r <= v (0 for v < 0): quadratic voting weight. */
+int64_t isqrt64(int64_t v);
 /* Parses the ledger-independent integer in s (no sign) into *out; 0 or -1. */
 int uint_parse(const char *s, int64_t max, int64_t *out);
 
