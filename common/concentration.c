@@ -167,19 +167,19 @@ read_weights(struct ledger *l, const struct proposal *p, struct values *a,
 	    "USING (txid) WHERE t.recorded <= ?1 AND p.account NOT GLOB "
 	    "'platform:*' AND t.type = 'earn' AND p.amount > 0 GROUP BY "
 	    "p.account";
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	char opens[32];
 	int64_t w;
 	int rc, status = TOK_OK;
 
 	*eligible = 0;
-	if (sqlite3_prepare_v2(l->db, p->method == VOTE_MEMBER ? earners :
-	    balances, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, p->method == VOTE_MEMBER ? earners :
+	    balances, &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading weights");
-	sqlite3_bind_text(st, 1, timestamp_format(p->opens, opens,
-	    sizeof(opens)), -1, SQLITE_TRANSIENT);
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		w = sqlite3_column_int64(st, 0);
+	db_bind_text(st, 1, timestamp_format(p->opens, opens,
+	    sizeof(opens)));
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
+		w = db_int(st, 0);
 		if (w <= 0)
 			continue;
 		if (p->method == VOTE_QUADRATIC)
@@ -190,8 +190,8 @@ read_weights(struct ledger *l, const struct proposal *p, struct values *a,
 		else
 			status = push(a, w, e);
 	}
-	sqlite3_finalize(st);
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	db_finalize(st);
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading weights");
 	return status;
 }

@@ -25,45 +25,44 @@ collect_due(struct ledger *l, int64_t as_of, int64_t cutoff,
     struct due **list, size_t *n, struct tok_err *e)
 {
 	char day[16], cut[16];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	struct due *d;
 	size_t cap = 0;
 	int rc;
 
 	*list = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT p.account, sum(p.amount) - "
+	if (db_prepare(l->db, "SELECT p.account, sum(p.amount) - "
 	    "sum(CASE WHEN p.amount > 0 AND t.date > ?2 THEN p.amount ELSE 0 "
 	    "END) FROM posting p JOIN txn t USING (txid) WHERE t.date <= ?1 "
 	    "AND p.account NOT GLOB 'platform:*' GROUP BY p.account "
-	    "ORDER BY p.account", -1, &st, NULL) != SQLITE_OK)
+	    "ORDER BY p.account", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading balances");
-	sqlite3_bind_text(st, 1, as_of < 0 ? "9999-12-31" : date_format(as_of,
-	    day, sizeof(day)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, date_format(cutoff, cut, sizeof(cut)), -1,
-	    SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 1) <= 0)
+	db_bind_text(st, 1, as_of < 0 ? "9999-12-31" : date_format(as_of,
+	    day, sizeof(day)));
+	db_bind_text(st, 2, date_format(cutoff, cut, sizeof(cut)));
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (db_int(st, 1) <= 0)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((d = realloc(*list, cap * sizeof(*d))) == NULL) {
-				rc = SQLITE_NOMEM;
+				rc = DB_NOMEM;
 				break;
 			}
 			*list = d;
 		}
 		d = &(*list)[(*n)++];
 		snprintf(d->worker, sizeof(d->worker), "%s",
-		    sqlite3_column_text(st, 0));
-		d->amount = sqlite3_column_int64(st, 1);
+		    db_text(st, 0));
+		d->amount = db_int(st, 1);
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
+	db_finalize(st);
+	if (rc == DB_DONE)
 		return TOK_OK;
 	free(*list);
 	*list = NULL;
-	return rc == SQLITE_NOMEM ? tok_fail(e, TOK_UNUSABLE, "out of memory") :
+	return rc == DB_NOMEM ? tok_fail(e, TOK_UNUSABLE, "out of memory") :
 	    ledger_sqlfail(l, e, "reading balances");
 }
 
@@ -119,20 +118,19 @@ expire_worker(struct ledger *l, const struct due *d, int64_t as_of,
 static int
 refuse_out_of_order(struct ledger *l, int64_t as_of, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	char day[16], last[16] = "";
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT max(date) FROM txn WHERE type = "
-	    "'expire' AND date > ?", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT max(date) FROM txn WHERE type = "
+	    "'expire' AND date > ?", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading expiry");
-	sqlite3_bind_text(st, 1, date_format(as_of, day, sizeof(day)), -1,
-	    SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		snprintf(last, sizeof(last), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	db_bind_text(st, 1, date_format(as_of, day, sizeof(day)));
+	if ((rc = db_step(st)) == DB_ROW &&
+	    !db_null(st, 0))
+		snprintf(last, sizeof(last), "%s", db_text(st, 0));
+	db_finalize(st);
+	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "reading expiry");
 	if (*last != '\0')
 		return tok_fail(e, TOK_REFUSED, "expiry already ran for %s, "
@@ -172,38 +170,36 @@ holds_due(struct ledger *l, int64_t now, char (**refs)[TOK_REF_MAX + 1],
     size_t *n, struct tok_err *e)
 {
 	char ts[32];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	size_t cap = 0;
 	void *p;
 	int rc;
 
 	*refs = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT t.ref FROM hold h JOIN txn t "
+	if (db_prepare(l->db, "SELECT t.ref FROM hold h JOIN txn t "
 	    "USING (txid) WHERE h.expires <= ? AND NOT EXISTS (SELECT 1 FROM "
-	    "txn r WHERE r.reverses = h.txid) ORDER BY h.txid", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "txn r WHERE r.reverses = h.txid) ORDER BY h.txid", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading holds");
-	sqlite3_bind_text(st, 1, timestamp_format(now, ts, sizeof(ts)), -1,
-	    SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_text(st, 1, timestamp_format(now, ts, sizeof(ts)));
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if ((p = realloc(*refs, cap * sizeof(**refs))) == NULL) {
-				rc = SQLITE_NOMEM;
+				rc = DB_NOMEM;
 				break;
 			}
 			*refs = p;
 		}
 		snprintf((*refs)[(*n)++], sizeof(**refs), "%s",
-		    sqlite3_column_text(st, 0));
+		    db_text(st, 0));
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
+	db_finalize(st);
+	if (rc == DB_DONE)
 		return TOK_OK;
 	free(*refs);
 	*refs = NULL;
-	return rc == SQLITE_NOMEM ? tok_fail(e, TOK_UNUSABLE, "out of memory") :
+	return rc == DB_NOMEM ? tok_fail(e, TOK_UNUSABLE, "out of memory") :
 	    ledger_sqlfail(l, e, "reading holds");
 }
 

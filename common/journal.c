@@ -29,9 +29,9 @@ struct jtxn {
 };
 
 static void
-copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+copy_col(struct db_stmt *st, int col, char *dst, size_t len)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
+	const char *v = db_text(st, col);
 
 	snprintf(dst, len, "%s", v != NULL ? v : "");
 }
@@ -94,24 +94,24 @@ journal_write(struct ledger *l, FILE *f, int64_t from, int64_t to,
     struct tok_err *e)
 {
 	struct jtxn t;
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	char day[16];
 	int64_t txid;
 	int rc, status = TOK_OK;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT t.txid, t.date, t.ref, t.type, "
+	if (db_prepare(l->db, "SELECT t.txid, t.date, t.ref, t.type, "
 	    "t.memo, t.actor, p.account, p.amount FROM txn t JOIN posting p "
 	    "USING (txid) WHERE t.date >= ?1 AND t.date <= ?2 ORDER BY "
-	    "t.txid, p.seq", -1, &st, NULL) != SQLITE_OK)
+	    "t.txid, p.seq", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading the ledger");
-	sqlite3_bind_text(st, 1, from < 0 ? "" : date_format(from, day,
-	    sizeof(day)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, to < 0 ? "9999-12-31" : date_format(to, day,
-	    sizeof(day)), -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, from < 0 ? "" : date_format(from, day,
+	    sizeof(day)));
+	db_bind_text(st, 2, to < 0 ? "9999-12-31" : date_format(to, day,
+	    sizeof(day)));
 	t.txid = 0;
 	errno = 0;
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		txid = sqlite3_column_int64(st, 0);
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
+		txid = db_int(st, 0);
 		if (txid != t.txid) {
 			if (t.txid != 0)
 				write_txn(f, &t, l->decimals);
@@ -128,12 +128,12 @@ journal_write(struct ledger *l, FILE *f, int64_t from, int64_t to,
 			    "%d postings", (long long)txid, TOK_MAX_POSTINGS);
 		else {
 			copy_col(st, 6, t.account[t.n], sizeof(t.account[0]));
-			t.amount[t.n++] = sqlite3_column_int64(st, 7);
+			t.amount[t.n++] = db_int(st, 7);
 		}
 	}
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading the ledger");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (status != TOK_OK)
 		return status;
 	if (t.txid != 0)

@@ -19,16 +19,16 @@ exchange_rate(struct ledger *l, const struct tok_config *c,
 static int
 next_payout_id(struct ledger *l, int64_t *id, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT coalesce(max(id), 0) + 1 FROM "
-	    "payout", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT coalesce(max(id), 0) + 1 FROM "
+	    "payout", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK : ledger_sqlfail(l, e,
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_int(st, 0);
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading payouts");
 }
 
@@ -36,23 +36,22 @@ static int
 insert_payout(struct ledger *l, const struct tok_config *c,
     const struct spend_out *o, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO payout(id, txid, worker, "
-	    "tokens, money, currency, rate) VALUES (?, ?, ?, ?, ?, ?, ?)", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "INSERT INTO payout(id, txid, worker, "
+	    "tokens, money, currency, rate) VALUES (?, ?, ?, ?, ?, ?, ?)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a payout");
-	sqlite3_bind_int64(st, 1, o->payout);
-	sqlite3_bind_int64(st, 2, o->txid);
-	sqlite3_bind_text(st, 3, o->worker, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, o->amount);
-	sqlite3_bind_int64(st, 5, o->money);
-	sqlite3_bind_text(st, 6, c->currency, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, o->rate);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_bind_int(st, 1, o->payout);
+	db_bind_int(st, 2, o->txid);
+	db_bind_text(st, 3, o->worker);
+	db_bind_int(st, 4, o->amount);
+	db_bind_int(st, 5, o->money);
+	db_bind_text(st, 6, c->currency);
+	db_bind_int(st, 7, o->rate);
+	rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a payout");
 }
 
@@ -60,20 +59,20 @@ insert_payout(struct ledger *l, const struct tok_config *c,
 static int
 payout_of(struct ledger *l, struct spend_out *o, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT id, money, rate FROM payout "
-	    "WHERE txid = ?", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT id, money, rate FROM payout "
+	    "WHERE txid = ?", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
-	sqlite3_bind_int64(st, 1, o->txid);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		o->payout = sqlite3_column_int64(st, 0);
-		o->money = sqlite3_column_int64(st, 1);
-		o->rate = sqlite3_column_int64(st, 2);
+	db_bind_int(st, 1, o->txid);
+	if ((rc = db_step(st)) == DB_ROW) {
+		o->payout = db_int(st, 0);
+		o->money = db_int(st, 1);
+		o->rate = db_int(st, 2);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK : ledger_sqlfail(l, e,
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading payouts");
 }
 
@@ -180,30 +179,29 @@ static int
 read_payout(struct ledger *l, int64_t id, struct payout_row *p, int *found,
     struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT p.txid, p.worker, p.tokens, "
+	if (db_prepare(l->db, "SELECT p.txid, p.worker, p.tokens, "
 	    "coalesce(s.status, ''), coalesce(s.provider_ref, ''), "
 	    "coalesce(s.txid, 0) FROM payout p"
-	    " LEFT JOIN settlement s ON s.payout = p.id WHERE p.id = ?", -1,
-	    &st, NULL) != SQLITE_OK)
+	    " LEFT JOIN settlement s ON s.payout = p.id WHERE p.id = ?", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if ((*found = rc == SQLITE_ROW)) {
-		p->txid = sqlite3_column_int64(st, 0);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if ((*found = rc == DB_ROW)) {
+		p->txid = db_int(st, 0);
 		snprintf(p->worker, sizeof(p->worker), "%s",
-		    sqlite3_column_text(st, 1));
-		p->tokens = sqlite3_column_int64(st, 2);
+		    db_text(st, 1));
+		p->tokens = db_int(st, 2);
 		snprintf(p->settled, sizeof(p->settled), "%s",
-		    sqlite3_column_text(st, 3));
+		    db_text(st, 3));
 		snprintf(p->provider_ref, sizeof(p->provider_ref), "%s",
-		    sqlite3_column_text(st, 4));
-		p->settled_txid = sqlite3_column_int64(st, 5);
+		    db_text(st, 4));
+		p->settled_txid = db_int(st, 5);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading payouts");
 }
 
@@ -211,23 +209,22 @@ static int
 insert_settlement(struct ledger *l, int64_t payout, const char *status,
     const char *provider_ref, int64_t txid, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO settlement(payout, status,"
-	    " provider_ref, recorded, actor, txid) VALUES (?, ?, ?, ?, ?, ?)",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "INSERT INTO settlement(payout, status,"
+	    " provider_ref, recorded, actor, txid) VALUES (?, ?, ?, ?, ?, ?)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a settlement");
-	sqlite3_bind_int64(st, 1, payout);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, provider_ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, l->recorded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, l->actor, -1, SQLITE_STATIC);
+	db_bind_int(st, 1, payout);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, provider_ref);
+	db_bind_text(st, 4, l->recorded);
+	db_bind_text(st, 5, l->actor);
 	if (txid != 0)
-		sqlite3_bind_int64(st, 6, txid);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+		db_bind_int(st, 6, txid);
+	rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a settlement");
 }
 
@@ -306,39 +303,39 @@ payout_list(struct ledger *l, const char *status,
     void *arg, struct tok_err *e)
 {
 	struct payout_info p;
-	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_DONE, status_rc = TOK_OK;
+	struct db_stmt *st = NULL;
+	int rc = DB_DONE, status_rc = TOK_OK;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT * FROM (SELECT p.id, p.txid, "
+	if (db_prepare(l->db, "SELECT * FROM (SELECT p.id, p.txid, "
 	    "p.worker, p.tokens, p.money, p.currency, p.rate, "
 	    "coalesce(s.status, 'pending') AS status, t.date, t.ref, "
 	    "coalesce(s.provider_ref, '') FROM payout p JOIN txn t ON t.txid = "
 	    "p.txid LEFT JOIN settlement s ON s.payout = p.id) WHERE ?1 IS NULL "
-	    "OR status = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "OR status = ?1 ORDER BY id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
 	if (status != NULL)
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	while (status_rc == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_bind_text(st, 1, status);
+	while (status_rc == TOK_OK && (rc = db_step(st)) == DB_ROW) {
 		memset(&p, 0, sizeof(p));
-		p.id = sqlite3_column_int64(st, 0);
-		p.txid = sqlite3_column_int64(st, 1);
+		p.id = db_int(st, 0);
+		p.txid = db_int(st, 1);
 		snprintf(p.worker, sizeof(p.worker), "%s",
-		    sqlite3_column_text(st, 2));
-		p.tokens = sqlite3_column_int64(st, 3);
-		p.money = sqlite3_column_int64(st, 4);
+		    db_text(st, 2));
+		p.tokens = db_int(st, 3);
+		p.money = db_int(st, 4);
 		snprintf(p.currency, sizeof(p.currency), "%s",
-		    sqlite3_column_text(st, 5));
-		p.rate = sqlite3_column_int64(st, 6);
+		    db_text(st, 5));
+		p.rate = db_int(st, 6);
 		snprintf(p.status, sizeof(p.status), "%s",
-		    sqlite3_column_text(st, 7));
-		date_parse((const char *)sqlite3_column_text(st, 8), &p.date, e);
-		snprintf(p.ref, sizeof(p.ref), "%s", sqlite3_column_text(st, 9));
+		    db_text(st, 7));
+		date_parse(db_text(st, 8), &p.date, e);
+		snprintf(p.ref, sizeof(p.ref), "%s", db_text(st, 9));
 		snprintf(p.provider_ref, sizeof(p.provider_ref), "%s",
-		    sqlite3_column_text(st, 10));
+		    db_text(st, 10));
 		status_rc = fn(arg, &p, e);
 	}
-	if (status_rc == TOK_OK && rc != SQLITE_DONE)
+	if (status_rc == TOK_OK && rc != DB_DONE)
 		status_rc = ledger_sqlfail(l, e, "reading payouts");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status_rc;
 }

@@ -57,71 +57,71 @@ price_format(int64_t price, int min_decimals, char *buf, size_t len)
 }
 
 static void
-copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+copy_col(struct db_stmt *st, int col, char *dst, size_t len)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
+	const char *v = db_text(st, col);
 
 	snprintf(dst, len, "%s", v != NULL ? v : "");
 }
 
 void
-price_entry_read(sqlite3_stmt *st, struct price_entry *p)
+price_entry_read(struct db_stmt *st, struct price_entry *p)
 {
 	struct tok_err e;
 	enum tok_price_kind k = PRICE_TASK;
 
 	memset(p, 0, sizeof(*p));
-	p->id = sqlite3_column_int64(st, 0);
-	price_kind_parse((const char *)sqlite3_column_text(st, 1), &k, &e);
+	p->id = db_int(st, 0);
+	price_kind_parse(db_text(st, 1), &k, &e);
 	p->kind = k;
 	copy_col(st, 2, p->name, sizeof(p->name));
-	p->price = sqlite3_column_int64(st, 3);
+	p->price = db_int(st, 3);
 	copy_col(st, 4, p->per, sizeof(p->per));
-	p->unit_decimals = sqlite3_column_int(st, 5);
+	p->unit_decimals = db_int(st, 5);
 	copy_col(st, 6, p->min_tier, sizeof(p->min_tier));
-	date_parse((const char *)sqlite3_column_text(st, 7), &p->effective, &e);
+	date_parse(db_text(st, 7), &p->effective, &e);
 	copy_col(st, 8, p->recorded, sizeof(p->recorded));
 	copy_col(st, 9, p->actor, sizeof(p->actor));
 	copy_col(st, 10, p->reason, sizeof(p->reason));
 	copy_col(st, 11, p->proposal, sizeof(p->proposal));
-	p->previous = sqlite3_column_int64(st, 12);
+	p->previous = db_int(st, 12);
 }
 
 int
-price_entry_query(struct ledger *l, sqlite3_stmt **st, const char *rest,
+price_entry_query(struct ledger *l, struct db_stmt **st, const char *rest,
     const char *a1, const char *a2, int prev_in_force, struct tok_err *e)
 {
 	char sql[1024];
 
 	snprintf(sql, sizeof(sql), "SELECT " ENTRY_COLUMNS
 	    " FROM price_change p %s", rest);
-	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, sql, st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading prices");
 	if (a1 != NULL)
-		sqlite3_bind_text(*st, 1, a1, -1, SQLITE_TRANSIENT);
+		db_bind_text(*st, 1, a1);
 	if (a2 != NULL)
-		sqlite3_bind_text(*st, 2, a2, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(*st, 9, prev_in_force);
+		db_bind_text(*st, 2, a2);
+	db_bind_int(*st, 9, prev_in_force);
 	return TOK_OK;
 }
 
 /* Runs a prepared entry query, calling fn for each row; *rows counts. */
 static int
-entry_each(struct ledger *l, sqlite3_stmt *st, price_fn fn, void *arg,
+entry_each(struct ledger *l, struct db_stmt *st, price_fn fn, void *arg,
     long *rows, struct tok_err *e)
 {
 	struct price_entry p;
-	int rc = SQLITE_DONE, status = TOK_OK;
+	int rc = DB_DONE, status = TOK_OK;
 
 	*rows = 0;
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
 		price_entry_read(st, &p);
 		(*rows)++;
 		status = fn(arg, &p, e);
 	}
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading prices");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status;
 }
 
@@ -138,7 +138,7 @@ static int
 one_entry(struct ledger *l, const char *rest, const char *name,
     int64_t date, struct price_entry *p, int *found, struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char day[16];
 	long rows;
 
@@ -179,7 +179,7 @@ int
 price_list(struct ledger *l, int kind, int64_t date, price_fn fn,
     void *arg, struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char day[16];
 	long rows;
 
@@ -197,7 +197,7 @@ int
 price_upcoming(struct ledger *l, int64_t date, price_fn fn, void *arg,
     struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char day[16];
 	long rows;
 
@@ -215,7 +215,7 @@ int
 price_history(struct ledger *l, const char *name, price_fn fn, void *arg,
     struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	long rows;
 
 	if (price_entry_query(l, &st, "WHERE name = ?1 ORDER BY effective, id",

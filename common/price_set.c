@@ -124,7 +124,7 @@ window_low(struct ledger *l, const struct tok_config *c, const char *name,
     int64_t effective, int64_t *low, struct tok_err *e)
 {
 	struct price_entry p;
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	char from[16], to[16];
 	int64_t start = effective - c->pricing.window_days;
 	int rc;
@@ -134,22 +134,20 @@ window_low(struct ledger *l, const struct tok_config *c, const char *name,
 		*low = p.price;
 	else if (e->status != TOK_REFUSED)
 		return e->status;
-	if (sqlite3_prepare_v2(l->db, "SELECT min(price) FROM price_change p "
+	if (db_prepare(l->db, "SELECT min(price) FROM price_change p "
 	    "WHERE name = ?1 AND effective > ?2 AND effective <= ?3 AND id = "
 	    "(SELECT max(id) FROM price_change q WHERE q.name = p.name AND "
-	    "q.effective = p.effective)", -1, &st, NULL) != SQLITE_OK)
+	    "q.effective = p.effective)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading prices");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, date_format(start, from, sizeof(from)), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, date_format(effective, to, sizeof(to)), -1,
-	    SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-	    sqlite3_column_int64(st, 0) < *low)
-		*low = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK : ledger_sqlfail(l, e,
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, date_format(start, from, sizeof(from)));
+	db_bind_text(st, 3, date_format(effective, to, sizeof(to)));
+	rc = db_step(st);
+	if (rc == DB_ROW && !db_null(st, 0) &&
+	    db_int(st, 0) < *low)
+		*low = db_int(st, 0);
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading prices");
 }
 
@@ -284,46 +282,45 @@ static int
 insert_change(struct ledger *l, struct price_entry *n, struct tok_err *e)
 {
 	char prev[65] = "", hash[65], day[16];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT coalesce(max(id), 0) + 1, "
+	if (db_prepare(l->db, "SELECT coalesce(max(id), 0) + 1, "
 	    "coalesce((SELECT hash FROM price_change ORDER BY id DESC LIMIT 1),"
-	    " ?) FROM price_change", -1, &st, NULL) != SQLITE_OK)
+	    " ?) FROM price_change", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading prices");
-	sqlite3_bind_text(st, 1, TOK_ZERO_HASH, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n->id = sqlite3_column_int64(st, 0);
-		snprintf(prev, sizeof(prev), "%s", sqlite3_column_text(st, 1));
+	db_bind_text(st, 1, TOK_ZERO_HASH);
+	if ((rc = db_step(st)) == DB_ROW) {
+		n->id = db_int(st, 0);
+		snprintf(prev, sizeof(prev), "%s", db_text(st, 1));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	db_finalize(st);
+	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "reading prices");
 	if (price_hash(l, prev, n, hash, e) != TOK_OK)
 		return e->status;
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO price_change(id, kind, "
+	if (db_prepare(l->db, "INSERT INTO price_change(id, kind, "
 	    "name, price, per, unit_decimals, min_tier, effective, recorded, "
 	    "actor, reason, proposal, prev_hash, hash) VALUES (?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a price");
-	sqlite3_bind_int64(st, 1, n->id);
-	sqlite3_bind_text(st, 2, price_kind_name(n->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, n->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, n->price);
-	sqlite3_bind_text(st, 5, n->per, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, n->unit_decimals);
-	sqlite3_bind_text(st, 7, n->min_tier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, date_format(n->effective, day, sizeof(day)),
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, n->recorded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, n->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, n->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, n->proposal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 14, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_bind_int(st, 1, n->id);
+	db_bind_text(st, 2, price_kind_name(n->kind));
+	db_bind_text(st, 3, n->name);
+	db_bind_int(st, 4, n->price);
+	db_bind_text(st, 5, n->per);
+	db_bind_int(st, 6, n->unit_decimals);
+	db_bind_text(st, 7, n->min_tier);
+	db_bind_text(st, 8, date_format(n->effective, day, sizeof(day)));
+	db_bind_text(st, 9, n->recorded);
+	db_bind_text(st, 10, n->actor);
+	db_bind_text(st, 11, n->reason);
+	db_bind_text(st, 12, n->proposal);
+	db_bind_text(st, 13, prev);
+	db_bind_text(st, 14, hash);
+	rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a price");
 }
 
@@ -356,7 +353,7 @@ price_chain_check(struct ledger *l, int64_t *count, int64_t *bad,
     char *head, struct tok_err *e)
 {
 	struct price_entry p;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char prev[65] = TOK_ZERO_HASH, hex[65];
 	int rc;
 
@@ -365,17 +362,17 @@ price_chain_check(struct ledger *l, int64_t *count, int64_t *bad,
 	if (price_entry_query(l, &st, "ORDER BY id", NULL, NULL, 0, e) != TOK_OK)
 		return e->status;
 	/* The entry's columns are followed by its stored links. */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		price_entry_read(st, &p);
 		(*count)++;
-		if (*bad == 0 && (strcmp((const char *)sqlite3_column_text(st,
+		if (*bad == 0 && (strcmp(db_text(st,
 		    13), prev) != 0 || price_hash(l, prev, &p, hex, e) != TOK_OK ||
-		    strcmp(hex, (const char *)sqlite3_column_text(st, 14)) != 0))
+		    strcmp(hex, db_text(st, 14)) != 0))
 			*bad = p.id;
-		snprintf(prev, sizeof(prev), "%s", sqlite3_column_text(st, 14));
+		snprintf(prev, sizeof(prev), "%s", db_text(st, 14));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	memcpy(head, prev, sizeof(prev));
-	return rc == SQLITE_DONE ? TOK_OK : ledger_sqlfail(l, e,
+	return rc == DB_DONE ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading prices");
 }

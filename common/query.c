@@ -7,24 +7,23 @@
 #define WORKERS_ONLY "account NOT GLOB 'platform:*'"
 
 static int
-prepare(struct ledger *l, const char *sql, sqlite3_stmt **st,
+prepare(struct ledger *l, const char *sql, struct db_stmt **st,
     struct tok_err *e)
 {
-	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, sql, st) != DB_OK)
 		return ledger_sqlfail(l, e, "preparing a query");
 	return TOK_OK;
 }
 
 static void
-bind_date(sqlite3_stmt *st, int col, int64_t days, const char *open_end)
+bind_date(struct db_stmt *st, int col, int64_t days, const char *open_end)
 {
 	char buf[16];
 
 	if (days < 0)
-		sqlite3_bind_text(st, col, open_end, -1, SQLITE_STATIC);
+		db_bind_text(st, col, open_end);
 	else
-		sqlite3_bind_text(st, col, date_format(days, buf, sizeof(buf)),
-		    -1, SQLITE_TRANSIENT);
+		db_bind_text(st, col, date_format(days, buf, sizeof(buf)));
 }
 
 int
@@ -39,23 +38,23 @@ query_balances(struct ledger *l, int64_t as_of, int64_t min,
 	    "account, sum(p.amount) AS total FROM posting p JOIN txn t "
 	    "USING (txid) WHERE t.date <= ?2 AND " WORKERS_ONLY
 	    " GROUP BY account) WHERE total >= ?1 ORDER BY account";
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	struct balance_row row;
-	int rc = SQLITE_DONE, status = TOK_OK;
+	int rc = DB_DONE, status = TOK_OK;
 
 	if (prepare(l, as_of < 0 ? current : dated, &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, min);
+	db_bind_int(st, 1, min);
 	if (as_of >= 0)
 		bind_date(st, 2, as_of, "");
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.account = (const char *)sqlite3_column_text(st, 0);
-		row.amount = sqlite3_column_int64(st, 1);
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
+		row.account = db_text(st, 0);
+		row.amount = db_int(st, 1);
 		status = fn(arg, &row, e);
 	}
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading balances");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status;
 }
 
@@ -74,20 +73,20 @@ int
 query_balance(struct ledger *l, const char *account, int64_t *amount,
     struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	if (ledger_stmt(l, ST_BALANCE, &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*amount = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_bind_text(st, 1, account);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*amount = db_int(st, 0);
+	db_reset(st);
+	if (rc == DB_DONE)
 		return tok_fail(e, TOK_REFUSED, "worker \"%s\": no such "
 		    "account (nothing was ever posted to it)", account);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "reading a balance");
 	return TOK_OK;
 }
@@ -96,7 +95,7 @@ static int
 opening_balance(struct ledger *l, const char *account, int64_t from,
     int64_t *opening, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
 	*opening = 0;
@@ -106,12 +105,12 @@ opening_balance(struct ledger *l, const char *account, int64_t from,
 	    "JOIN txn t USING (txid) WHERE p.account = ?1 AND t.date < ?2",
 	    &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, account);
 	bind_date(st, 2, from, "");
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*opening = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK :
+	if ((rc = db_step(st)) == DB_ROW)
+		*opening = db_int(st, 0);
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading the opening balance");
 }
 
@@ -121,9 +120,9 @@ query_statement(struct ledger *l, const char *account, int64_t from,
     int (*fn)(void *, const struct statement_row *, struct tok_err *),
     void *arg, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	struct statement_row row;
-	int rc = SQLITE_DONE, status;
+	int rc = DB_DONE, status;
 
 	if (opening_balance(l, account, from, opening, e) != TOK_OK ||
 	    prepare(l, "SELECT t.txid, t.date, t.type, t.ref, t.memo, "
@@ -131,19 +130,19 @@ query_statement(struct ledger *l, const char *account, int64_t from,
 	    "WHERE p.account = ?1 AND t.date >= ?2 AND t.date <= ?3 "
 	    "GROUP BY t.txid ORDER BY t.date, t.txid", &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, account);
 	bind_date(st, 2, from, "");
 	bind_date(st, 3, to, "9999-12-31");
 	row.balance = *opening;
 	status = TOK_OK;
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.txid = sqlite3_column_int64(st, 0);
-		date_parse((const char *)sqlite3_column_text(st, 1), &row.date,
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
+		row.txid = db_int(st, 0);
+		date_parse(db_text(st, 1), &row.date,
 		    e);
-		row.type = (const char *)sqlite3_column_text(st, 2);
-		row.ref = (const char *)sqlite3_column_text(st, 3);
-		row.memo = (const char *)sqlite3_column_text(st, 4);
-		row.amount = sqlite3_column_int64(st, 5);
+		row.type = db_text(st, 2);
+		row.ref = db_text(st, 3);
+		row.memo = db_text(st, 4);
+		row.amount = db_int(st, 5);
 		if (__builtin_add_overflow(row.balance, row.amount,
 		    &row.balance))
 			status = tok_fail(e, TOK_VERIFY, "txid %lld: running "
@@ -151,9 +150,9 @@ query_statement(struct ledger *l, const char *account, int64_t from,
 		else
 			status = fn(arg, &row, e);
 	}
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading a statement");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status;
 }
 
@@ -164,19 +163,19 @@ int
 query_earned(struct ledger *l, const char *account, int64_t before,
     int64_t *earned, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
 	*earned = 0;
 	if (prepare(l, EARNED " AND p.account = ?1 AND (?2 = 0 OR "
 	    "p.txid < ?2)", &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, before);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*earned = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK :
+	db_bind_text(st, 1, account);
+	db_bind_int(st, 2, before);
+	if ((rc = db_step(st)) == DB_ROW)
+		*earned = db_int(st, 1);
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading earnings");
 }
 
@@ -185,20 +184,20 @@ query_earned_all(struct ledger *l,
     int (*fn)(void *, const struct balance_row *, struct tok_err *),
     void *arg, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	struct balance_row row;
-	int rc = SQLITE_DONE, status = TOK_OK;
+	int rc = DB_DONE, status = TOK_OK;
 
 	if (prepare(l, EARNED " GROUP BY p.account ORDER BY p.account", &st,
 	    e) != TOK_OK)
 		return e->status;
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.account = (const char *)sqlite3_column_text(st, 0);
-		row.amount = sqlite3_column_int64(st, 1);
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
+		row.account = db_text(st, 0);
+		row.amount = db_int(st, 1);
 		status = fn(arg, &row, e);
 	}
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading earnings");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status;
 }

@@ -198,7 +198,7 @@ spend_hold(struct ledger *l, const struct tok_config *c, const char *worker,
     struct spend_out *o, struct tok_err *e)
 {
 	char expires[32];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int64_t now;
 	int rc;
 
@@ -209,19 +209,18 @@ spend_hold(struct ledger *l, const struct tok_config *c, const char *worker,
 	if (timestamp_parse(l->recorded, &now, e) != TOK_OK)
 		return e->status;
 	timestamp_format(now + timeout, expires, sizeof(expires));
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO hold(txid, worker, service,"
-	    " units, amount, expires) VALUES (?, ?, ?, ?, ?, ?)", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "INSERT INTO hold(txid, worker, service,"
+	    " units, amount, expires) VALUES (?, ?, ?, ?, ?, ?)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a hold");
-	sqlite3_bind_int64(st, 1, o->txid);
-	sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, service, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, units);
-	sqlite3_bind_int64(st, 5, o->amount);
-	sqlite3_bind_text(st, 6, expires, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_bind_int(st, 1, o->txid);
+	db_bind_text(st, 2, worker);
+	db_bind_text(st, 3, service);
+	db_bind_int(st, 4, units);
+	db_bind_int(st, 5, o->amount);
+	db_bind_text(st, 6, expires);
+	rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a hold");
 }
 
@@ -293,19 +292,18 @@ static int
 refuse_timed_out(struct ledger *l, const struct txn_found *h,
     const char *what, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	char expires[32] = "";
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT expires FROM hold WHERE txid = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT expires FROM hold WHERE txid = ?", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading holds");
-	sqlite3_bind_int64(st, 1, h->txid);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_int(st, 1, h->txid);
+	if ((rc = db_step(st)) == DB_ROW)
 		snprintf(expires, sizeof(expires), "%s",
-		    sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+		    db_text(st, 0));
+	db_finalize(st);
+	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "reading holds");
 	/* Both are YYYY-MM-DDTHH:MM:SSZ: text order is time order. */
 	if (strcmp(expires, l->recorded) <= 0)

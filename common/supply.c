@@ -38,21 +38,19 @@ read_balances(struct ledger *l, int64_t as_of, struct supply *s,
 	static const char dated[] = "SELECT p.account, sum(p.amount) FROM "
 	    "posting p JOIN txn t USING (txid) WHERE t.date <= ?1 GROUP BY "
 	    "p.account";
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	const char *account;
 	int64_t *f, v;
 	char day[16];
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, as_of < 0 ? current : dated, -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(l->db, as_of < 0 ? current : dated, &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading balances");
 	if (as_of >= 0)
-		sqlite3_bind_text(st, 1, date_format(as_of, day, sizeof(day)),
-		    -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		account = (const char *)sqlite3_column_text(st, 0);
-		v = sqlite3_column_int64(st, 1);
+		db_bind_text(st, 1, date_format(as_of, day, sizeof(day)));
+	while ((rc = db_step(st)) == DB_ROW) {
+		account = db_text(st, 0);
+		v = db_int(st, 1);
 		if (strncmp(account, "platform:", 9) != 0)
 			*workers += v;
 		else if ((f = figure_of(s, account)) != NULL)
@@ -60,8 +58,8 @@ read_balances(struct ledger *l, int64_t as_of, struct supply *s,
 		else
 			*other += v;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading balances");
 }
 

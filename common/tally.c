@@ -25,14 +25,14 @@ weight_of(enum tok_vote_method m, int64_t amount)
 
 static int
 prepare(struct ledger *l, const char *sql, const struct proposal *p,
-    sqlite3_stmt **st, struct tok_err *e)
+    struct db_stmt **st, struct tok_err *e)
 {
 	char opens[32];
 
-	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, sql, st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading weights");
-	sqlite3_bind_text(*st, 1, timestamp_format(p->opens, opens,
-	    sizeof(opens)), -1, SQLITE_TRANSIENT);
+	db_bind_text(*st, 1, timestamp_format(p->opens, opens,
+	    sizeof(opens)));
 	return TOK_OK;
 }
 
@@ -45,17 +45,17 @@ worker_weight(struct ledger *l, const struct proposal *p, const char *worker,
 	    AT_OPENING " AND p.account = ?2";
 	static const char earned[] = "SELECT EXISTS (SELECT 1 " AT_OPENING
 	    " AND p.account = ?2 AND " EARNING ")";
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	if (prepare(l, p->method == VOTE_MEMBER ? earned : balance, p, &st,
 	    e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*w = weight_of(p->method, sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK : ledger_sqlfail(l, e,
+	db_bind_text(st, 2, worker);
+	if ((rc = db_step(st)) == DB_ROW)
+		*w = weight_of(p->method, db_int(st, 0));
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading weights");
 }
 
@@ -68,26 +68,26 @@ eligible(struct ledger *l, const struct proposal *p, struct tally *t,
 	    AT_OPENING " GROUP BY p.account";
 	static const char earners[] = "SELECT p.account, 1 " AT_OPENING
 	    " AND " EARNING " GROUP BY p.account";
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t w;
 	int rc;
 
 	if (prepare(l, p->method == VOTE_MEMBER ? earners : balances, p, &st,
 	    e) != TOK_OK)
 		return e->status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		w = weight_of(p->method, sqlite3_column_int64(st, 1));
+	while ((rc = db_step(st)) == DB_ROW) {
+		w = weight_of(p->method, db_int(st, 1));
 		if (w == 0)
 			continue;
 		t->eligible_voters++;
 		if (__builtin_add_overflow(t->eligible, w, &t->eligible))
 			break;
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	db_finalize(st);
+	if (rc == DB_ROW)
 		return tok_fail(e, TOK_UNUSABLE, "proposal %lld: total weight "
 		    "out of range", (long long)p->id);
-	return rc == SQLITE_DONE ? TOK_OK : ledger_sqlfail(l, e,
+	return rc == DB_DONE ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading weights");
 }
 
@@ -96,33 +96,32 @@ static int
 count_votes(struct ledger *l, const struct proposal *p, struct tally *t,
     struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	enum vote_choice c;
 	int64_t w;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT v.choice, v.weight FROM vote v "
+	if (db_prepare(l->db, "SELECT v.choice, v.weight FROM vote v "
 	    "WHERE v.proposal = ?1 AND v.id = (SELECT max(w.id) FROM vote w "
-	    "WHERE w.proposal = v.proposal AND w.worker = v.worker)", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "WHERE w.proposal = v.proposal AND w.worker = v.worker)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading votes");
-	sqlite3_bind_int64(st, 1, p->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (vote_choice_parse((const char *)sqlite3_column_text(st, 0),
+	db_bind_int(st, 1, p->id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (vote_choice_parse(db_text(st, 0),
 		    &c, e) != TOK_OK)
 			break;
-		w = sqlite3_column_int64(st, 1);
+		w = db_int(st, 1);
 		if (t->capped && w > t->cap)
 			w = t->cap;
 		/* each weight is at most the total, which fits */
 		t->weight[c] += w;
 		t->voters[c]++;
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	db_finalize(st);
+	if (rc == DB_ROW)
 		return tok_fail(e, TOK_UNUSABLE, "proposal %lld: a recorded "
 		    "vote is damaged", (long long)p->id);
-	return rc == SQLITE_DONE ? TOK_OK : ledger_sqlfail(l, e,
+	return rc == DB_DONE ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading votes");
 }
 
@@ -149,20 +148,20 @@ static int
 stored_outcome(struct ledger *l, const struct proposal *p, struct tally *t,
     struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc, i;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT yes, no, abstain, eligible FROM "
-	    "outcome WHERE proposal = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT yes, no, abstain, eligible FROM "
+	    "outcome WHERE proposal = ?1", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading outcomes");
-	sqlite3_bind_int64(st, 1, p->id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int(st, 1, p->id);
+	if ((rc = db_step(st)) == DB_ROW) {
 		for (i = 0; i < 3; i++)
-			t->weight[i] = sqlite3_column_int64(st, i);
-		t->eligible = sqlite3_column_int64(st, 3);
+			t->weight[i] = db_int(st, i);
+		t->eligible = db_int(st, 3);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? TOK_OK : ledger_sqlfail(l, e,
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK : ledger_sqlfail(l, e,
 	    "reading outcomes");
 }
 
@@ -195,24 +194,23 @@ static int
 latest_vote(struct ledger *l, const struct proposal *p, const char *worker,
     struct ballot *b, int *found, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT id, choice, weight FROM vote "
-	    "WHERE proposal = ?1 AND worker = ?2 ORDER BY id DESC LIMIT 1",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT id, choice, weight FROM vote "
+	    "WHERE proposal = ?1 AND worker = ?2 ORDER BY id DESC LIMIT 1", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading votes");
-	sqlite3_bind_int64(st, 1, p->id);
-	sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		b->id = sqlite3_column_int64(st, 0);
-		vote_choice_parse((const char *)sqlite3_column_text(st, 1),
+	db_bind_int(st, 1, p->id);
+	db_bind_text(st, 2, worker);
+	if ((rc = db_step(st)) == DB_ROW) {
+		b->id = db_int(st, 0);
+		vote_choice_parse(db_text(st, 1),
 		    &b->previous, e);
-		b->weight = sqlite3_column_int64(st, 2);
+		b->weight = db_int(st, 2);
 	}
-	sqlite3_finalize(st);
-	*found = rc == SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
+	db_finalize(st);
+	*found = rc == DB_ROW;
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading votes");
 }
 
@@ -243,24 +241,25 @@ check_window(struct ledger *l, const struct proposal *p, struct tok_err *e)
 static int
 insert_vote(struct ledger *l, struct ballot *b, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO vote(proposal, worker, "
-	    "choice, weight, recorded, actor) VALUES (?, ?, ?, ?, ?, ?)", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "INSERT INTO vote(proposal, worker, "
+	    "choice, weight, recorded, actor) VALUES (?, ?, ?, ?, ?, ?) "
+	    "RETURNING id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a vote");
-	sqlite3_bind_int64(st, 1, b->proposal);
-	sqlite3_bind_text(st, 2, b->worker, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, vote_choice_name(b->choice), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, b->weight);
-	sqlite3_bind_text(st, 5, l->recorded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, l->actor, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	b->id = sqlite3_last_insert_rowid(l->db);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_bind_int(st, 1, b->proposal);
+	db_bind_text(st, 2, b->worker);
+	db_bind_text(st, 3, vote_choice_name(b->choice));
+	db_bind_int(st, 4, b->weight);
+	db_bind_text(st, 5, l->recorded);
+	db_bind_text(st, 6, l->actor);
+	if ((rc = db_step(st)) == DB_ROW) {
+		b->id = db_int(st, 0);
+		rc = db_step(st);
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a vote");
 }
 
@@ -276,7 +275,7 @@ vote_cast(struct ledger *l, const char *proposal, const char *worker,
 {
 	struct proposal p;
 	char when[32];
-	int found;
+	int found = 0;
 
 	memset(b, 0, sizeof(*b));
 	if (!l->in_write)
@@ -315,23 +314,23 @@ static int
 insert_outcome(struct ledger *l, const struct proposal *p,
     const struct tally *t, struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc, i;
 
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO outcome(proposal, state, "
+	if (db_prepare(l->db, "INSERT INTO outcome(proposal, state, "
 	    "yes, no, abstain, eligible, recorded, actor) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "?, ?, ?, ?)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording an outcome");
-	sqlite3_bind_int64(st, 1, p->id);
-	sqlite3_bind_text(st, 2, vote_state_name(t->state), -1, SQLITE_STATIC);
+	db_bind_int(st, 1, p->id);
+	db_bind_text(st, 2, vote_state_name(t->state));
 	for (i = 0; i < 3; i++)
-		sqlite3_bind_int64(st, 3 + i, t->weight[i]);
-	sqlite3_bind_int64(st, 6, t->eligible);
-	sqlite3_bind_text(st, 7, l->recorded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, l->actor, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+		db_bind_int(st, 3 + i, t->weight[i]);
+	db_bind_int(st, 6, t->eligible);
+	db_bind_text(st, 7, l->recorded);
+	db_bind_text(st, 8, l->actor);
+	rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording an outcome");
 }
 
@@ -410,32 +409,32 @@ vote_close_due(struct ledger *l, const struct tok_config *c,
     void *arg, struct tok_err *e)
 {
 	struct vote_closed o;
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	char id[24];
 	int64_t last = 0;
 	int rc;
 
 	/* One at a time past the last: nothing is read while it changes. */
-	if (sqlite3_prepare_v2(l->db, "SELECT min(id) FROM proposal p WHERE "
+	if (db_prepare(l->db, "SELECT min(id) FROM proposal p WHERE "
 	    "id > ?1 AND closes <= ?2 AND NOT EXISTS (SELECT 1 FROM outcome o "
-	    "WHERE o.proposal = p.id)", -1, &st, NULL) != SQLITE_OK)
+	    "WHERE o.proposal = p.id)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading proposals");
 	for (;;) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, last);
-		sqlite3_bind_text(st, 2, l->recorded, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW ||
-		    sqlite3_column_type(st, 0) == SQLITE_NULL)
+		db_reset(st);
+		db_bind_int(st, 1, last);
+		db_bind_text(st, 2, l->recorded);
+		if ((rc = db_step(st)) != DB_ROW ||
+		    db_null(st, 0))
 			break;
-		last = sqlite3_column_int64(st, 0);
+		last = db_int(st, 0);
 		snprintf(id, sizeof(id), "%lld", (long long)last);
 		if (vote_close(l, c, id, &o, e) != TOK_OK ||
 		    fn(arg, &o, e) != TOK_OK) {
-			sqlite3_finalize(st);
+			db_finalize(st);
 			return e->status;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading proposals");
 }

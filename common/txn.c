@@ -2,6 +2,7 @@
  * and the hash chain */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ledger_priv.h"
 
@@ -61,23 +62,23 @@ static int
 read_postings(struct ledger *l, int64_t txid, struct posting *p,
     char acct[][TOK_NAME_MAX + 16], int *np, struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	if (ledger_stmt(l, ST_POSTINGS_OF, &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, txid);
-	for (*np = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; (*np)++) {
+	db_bind_int(st, 1, txid);
+	for (*np = 0; (rc = db_step(st)) == DB_ROW; (*np)++) {
 		if (*np == TOK_MAX_POSTINGS)
 			return tok_fail(e, TOK_UNUSABLE, "txid %lld: too many "
 			    "postings", (long long)txid);
 		snprintf(acct[*np], TOK_NAME_MAX + 16, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+		    db_text(st, 0));
 		p[*np].account = acct[*np];
-		p[*np].amount = sqlite3_column_int64(st, 1);
+		p[*np].amount = db_int(st, 1);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_reset(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading postings");
 }
 
@@ -89,28 +90,28 @@ check_tip(struct ledger *l, struct tok_err *e)
 {
 	char acct[TOK_MAX_POSTINGS][TOK_NAME_MAX + 16], hex[65];
 	struct posting p[TOK_MAX_POSTINGS];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int np = 0, rc, status;
 
 	if (read_postings(l, l->tip_txid, p, acct, &np, e) != TOK_OK)
 		return e->status;
-	if (sqlite3_prepare_v2(l->db, "SELECT ref, type, date, recorded, "
+	if (db_prepare(l->db, "SELECT ref, type, date, recorded, "
 	    "actor, memo, coalesce(reverses, 0), prev_hash FROM txn "
-	    "WHERE txid = ?", -1, &st, NULL) != SQLITE_OK)
+	    "WHERE txid = ?", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading the chain head");
-	sqlite3_bind_int64(st, 1, l->tip_txid);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+	db_bind_int(st, 1, l->tip_txid);
+	if ((rc = db_step(st)) != DB_ROW)
 		status = ledger_sqlfail(l, e, "reading the chain head");
 	else
-		status = txn_hash(l, (const char *)sqlite3_column_text(st, 7),
-		    l->tip_txid, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    sqlite3_column_int64(st, 6), p, np, hex, e);
-	sqlite3_finalize(st);
+		status = txn_hash(l, db_text(st, 7),
+		    l->tip_txid, db_text(st, 0),
+		    db_text(st, 1),
+		    db_text(st, 2),
+		    db_text(st, 3),
+		    db_text(st, 4),
+		    db_text(st, 5),
+		    db_int(st, 6), p, np, hex, e);
+	db_finalize(st);
 	if (status == TOK_OK && strcmp(hex, l->tip_hash) != 0)
 		status = tok_fail(e, TOK_UNUSABLE, "%s: the chain head (txid "
 		    "%lld) does not match its hash: a wrong key file, or a "
@@ -122,24 +123,24 @@ check_tip(struct ledger *l, struct tok_err *e)
 static int
 load_tip(struct ledger *l, struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	if (l->tip_loaded)
 		return TOK_OK;
 	if (ledger_stmt(l, ST_TIP, &st, e) != TOK_OK)
 		return e->status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		l->tip_txid = sqlite3_column_int64(st, 0);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		l->tip_txid = db_int(st, 0);
 		snprintf(l->tip_hash, sizeof(l->tip_hash), "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-	} else if (rc == SQLITE_DONE) {
+		    db_text(st, 1));
+	} else if (rc == DB_DONE) {
 		l->tip_txid = 0;
 		strcpy(l->tip_hash, TOK_ZERO_HASH);
 	} else
 		return ledger_sqlfail(l, e, "reading the chain head");
-	sqlite3_reset(st);
+	db_reset(st);
 	if (l->tip_txid != 0 && check_tip(l, e) != TOK_OK)
 		return e->status;
 	l->tip_loaded = 1;
@@ -153,7 +154,7 @@ compare_existing(struct ledger *l, const struct txn *t, int64_t txid,
     const char *type, const char *date, const char *memo, struct tok_err *e)
 {
 	char want[16], a[32], b[32];
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int i = 0, rc;
 
 	if (strcmp(type, t->type) != 0)
@@ -170,10 +171,10 @@ compare_existing(struct ledger *l, const struct txn *t, int64_t txid,
 		    "differs from txid %lld", t->ref, (long long)txid);
 	if (ledger_stmt(l, ST_POSTINGS_OF, &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, txid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *acct = (const char *)sqlite3_column_text(st, 0);
-		int64_t amt = sqlite3_column_int64(st, 1);
+	db_bind_int(st, 1, txid);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *acct = db_text(st, 0);
+		int64_t amt = db_int(st, 1);
 
 		if (i >= t->npostings || strcmp(acct, t->postings[i].account))
 			return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: "
@@ -187,7 +188,7 @@ compare_existing(struct ledger *l, const struct txn *t, int64_t txid,
 			    amount_format(llabs(amt), l->decimals, b, sizeof(b)));
 		i++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return ledger_sqlfail(l, e, "reading postings");
 	if (i != t->npostings)
 		return tok_fail(e, TOK_REFUSED, "ref \"%s\": conflict: postings "
@@ -202,29 +203,29 @@ static int
 existing(struct ledger *l, const struct txn *t, int *found,
     struct txn_result *res, struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t txid, days;
 	int rc;
 
 	*found = 0;
 	if (ledger_stmt(l, ST_TXN_BY_REF, &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, t->ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+	db_bind_text(st, 1, t->ref);
+	if ((rc = db_step(st)) == DB_DONE)
 		return TOK_OK;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "looking up a ref");
 	*found = 1;
-	txid = sqlite3_column_int64(st, 0);
+	txid = db_int(st, 0);
 	if (l->write_first != 0 && txid >= l->write_first)
 		return tok_fail(e, TOK_DATAERR, "ref \"%s\": used twice in this "
 		    "batch", t->ref);
 	if (compare_existing(l, t, txid,
-	    (const char *)sqlite3_column_text(st, 1),
-	    (const char *)sqlite3_column_text(st, 2),
-	    (const char *)sqlite3_column_text(st, 3), e) != TOK_OK)
+	    db_text(st, 1),
+	    db_text(st, 2),
+	    db_text(st, 3), e) != TOK_OK)
 		return e->status;
-	date_parse((const char *)sqlite3_column_text(st, 2), &days, e);
+	date_parse(db_text(st, 2), &days, e);
 	res->txid = txid;
 	res->exists = 1;
 	res->date = days;
@@ -235,25 +236,25 @@ static int
 insert_txn(struct ledger *l, const struct txn *t, int64_t txid,
     const char *ref, const char *date, const char *hash, struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	if (ledger_stmt(l, ST_TXN_INSERT, &st, e) != TOK_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, txid);
-	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, t->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, l->recorded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, l->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, t->memo ? t->memo : "", -1, SQLITE_STATIC);
+	db_bind_int(st, 1, txid);
+	db_bind_text(st, 2, ref);
+	db_bind_text(st, 3, t->type);
+	db_bind_text(st, 4, date);
+	db_bind_text(st, 5, l->recorded);
+	db_bind_text(st, 6, l->actor);
+	db_bind_text(st, 7, t->memo ? t->memo : "");
 	if (t->reverses)
-		sqlite3_bind_int64(st, 8, t->reverses);
-	sqlite3_bind_text(st, 9, l->tip_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+		db_bind_int(st, 8, t->reverses);
+	db_bind_text(st, 9, l->tip_hash);
+	db_bind_text(st, 10, hash);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a transaction");
 }
 
@@ -261,21 +262,20 @@ static int
 insert_postings(struct ledger *l, const struct txn *t, int64_t txid,
     struct tok_err *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int i, rc;
 
 	if (ledger_stmt(l, ST_POSTING_INSERT, &st, e) != TOK_OK)
 		return e->status;
 	for (i = 0; i < t->npostings; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, txid);
-		sqlite3_bind_int(st, 2, i + 1);
-		sqlite3_bind_text(st, 3, t->postings[i].account, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, t->postings[i].amount);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		db_reset(st);
+		db_bind_int(st, 1, txid);
+		db_bind_int(st, 2, i + 1);
+		db_bind_text(st, 3, t->postings[i].account);
+		db_bind_int(st, 4, t->postings[i].amount);
+		rc = db_step(st);
+		db_reset(st);
+		if (rc != DB_DONE)
 			return ledger_sqlfail(l, e, "recording a posting");
 	}
 	return TOK_OK;
@@ -315,7 +315,7 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 				seen[i] = 0;
 			else if (rc != TOK_OK)
 				return rc;
-		sqlite3_sleep(2);
+		nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
 		if (ledger_exec(l, "BEGIN IMMEDIATE", e) != TOK_OK)
 			return e->status;
 		l->tip_loaded = 0;
@@ -407,21 +407,21 @@ txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
 
 /* Fills f from a row of (txid, ref, type, date, memo, reverses). */
 static int
-found_fill(struct ledger *l, sqlite3_stmt *st, struct txn_found *f,
+found_fill(struct ledger *l, struct db_stmt *st, struct txn_found *f,
     struct tok_err *e)
 {
 	struct posting p[TOK_MAX_POSTINGS];
 	char acct[TOK_MAX_POSTINGS][TOK_NAME_MAX + 16];
-	sqlite3_stmt *rev = NULL;
+	struct db_stmt *rev = NULL;
 	int i, np, rc;
 
 	memset(f, 0, sizeof(*f));
-	f->txid = sqlite3_column_int64(st, 0);
-	snprintf(f->ref, sizeof(f->ref), "%s", sqlite3_column_text(st, 1));
-	snprintf(f->type, sizeof(f->type), "%s", sqlite3_column_text(st, 2));
-	date_parse((const char *)sqlite3_column_text(st, 3), &f->date, e);
-	snprintf(f->memo, sizeof(f->memo), "%s", sqlite3_column_text(st, 4));
-	f->reverses = sqlite3_column_int64(st, 5);
+	f->txid = db_int(st, 0);
+	snprintf(f->ref, sizeof(f->ref), "%s", db_text(st, 1));
+	snprintf(f->type, sizeof(f->type), "%s", db_text(st, 2));
+	date_parse(db_text(st, 3), &f->date, e);
+	snprintf(f->memo, sizeof(f->memo), "%s", db_text(st, 4));
+	f->reverses = db_int(st, 5);
 	if (read_postings(l, f->txid, p, acct, &np, e) != TOK_OK)
 		return e->status;
 	for (i = 0; i < np; i++)
@@ -429,14 +429,13 @@ found_fill(struct ledger *l, sqlite3_stmt *st, struct txn_found *f,
 			snprintf(f->worker, sizeof(f->worker), "%s", p[i].account);
 			f->amount = p[i].amount;
 		}
-	if (sqlite3_prepare_v2(l->db, "SELECT txid FROM txn WHERE reverses = ?",
-	    -1, &rev, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT txid FROM txn WHERE reverses = ?", &rev) != DB_OK)
 		return ledger_sqlfail(l, e, "reading transactions");
-	sqlite3_bind_int64(rev, 1, f->txid);
-	if ((rc = sqlite3_step(rev)) == SQLITE_ROW)
-		f->reversed_by = sqlite3_column_int64(rev, 0);
-	sqlite3_finalize(rev);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
+	db_bind_int(rev, 1, f->txid);
+	if ((rc = db_step(rev)) == DB_ROW)
+		f->reversed_by = db_int(rev, 0);
+	db_finalize(rev);
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading transactions");
 }
 
@@ -445,24 +444,24 @@ find_by(struct ledger *l, const char *where, const char *ref, int64_t txid,
     struct txn_found *f, int *found, struct tok_err *e)
 {
 	char sql[160];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc, status = TOK_OK;
 
 	snprintf(sql, sizeof(sql), "SELECT txid, ref, type, date, memo, "
 	    "coalesce(reverses, 0) FROM txn WHERE %s", where);
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, sql, &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading transactions");
 	if (ref != NULL)
-		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+		db_bind_text(st, 1, ref);
 	else
-		sqlite3_bind_int64(st, 1, txid);
-	rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW)
+		db_bind_int(st, 1, txid);
+	rc = db_step(st);
+	*found = rc == DB_ROW;
+	if (rc == DB_ROW)
 		status = found_fill(l, st, f, e);
-	else if (rc != SQLITE_DONE)
+	else if (rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading transactions");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status;
 }
 

@@ -21,8 +21,8 @@ flag(struct verify_result *r, int which, int64_t txid, const char *fmt,
 
 /* One transaction's postings, read from a cursor ordered by txid. */
 struct postings_cursor {
-	sqlite3_stmt *st;
-	int rc;                /* last sqlite3_step() answer */
+	struct db_stmt *st;
+	int rc;                /* last db_step() answer */
 	char accounts[TOK_MAX_POSTINGS][TOK_NAME_MAX + 16];
 	struct posting p[TOK_MAX_POSTINGS];
 	int n;
@@ -36,8 +36,8 @@ postings_of(struct postings_cursor *c, int64_t txid, int64_t *orphan)
 {
 	c->n = 0;
 	c->too_many = 0;
-	while (c->rc == SQLITE_ROW) {
-		int64_t t = sqlite3_column_int64(c->st, 0);
+	while (c->rc == DB_ROW) {
+		int64_t t = db_int(c->st, 0);
 
 		if (t > txid)
 			break;
@@ -45,28 +45,27 @@ postings_of(struct postings_cursor *c, int64_t txid, int64_t *orphan)
 			if (*orphan == 0)
 				*orphan = t;
 		} else if (c->n < TOK_MAX_POSTINGS) {
-			const char *a = (const char *)
-			    sqlite3_column_text(c->st, 1);
+			const char *a = db_text(c->st, 1);
 			size_t len = strnlen(a, sizeof(c->accounts[0]) - 1);
 
 			memcpy(c->accounts[c->n], a, len);
 			c->accounts[c->n][len] = '\0';
 			c->p[c->n].account = c->accounts[c->n];
-			c->p[c->n].amount = sqlite3_column_int64(c->st, 2);
+			c->p[c->n].amount = db_int(c->st, 2);
 			c->n++;
 		} else
 			c->too_many = 1;
-		c->rc = sqlite3_step(c->st);
+		c->rc = db_step(c->st);
 	}
 }
 
 static void
-check_txn(struct ledger *l, struct verify_result *r, sqlite3_stmt *t,
+check_txn(struct ledger *l, struct verify_result *r, struct db_stmt *t,
     struct postings_cursor *c, char *prev, struct tok_err *e)
 {
-	int64_t txid = sqlite3_column_int64(t, 0), sum = 0;
-	const char *stored_prev = (const char *)sqlite3_column_text(t, 8);
-	const char *stored = (const char *)sqlite3_column_text(t, 9);
+	int64_t txid = db_int(t, 0), sum = 0;
+	const char *stored_prev = db_text(t, 8);
+	const char *stored = db_text(t, 9);
 	char hex[65];
 	int i, overflow = 0;
 
@@ -78,13 +77,13 @@ check_txn(struct ledger *l, struct verify_result *r, sqlite3_stmt *t,
 		flag(r, CHECK_CHAIN, txid, "%s", "does not follow the "
 		    "transaction before it (one was removed or reordered)");
 	else if (txn_hash(l, prev, txid,
-	    (const char *)sqlite3_column_text(t, 1),
-	    (const char *)sqlite3_column_text(t, 2),
-	    (const char *)sqlite3_column_text(t, 3),
-	    (const char *)sqlite3_column_text(t, 4),
-	    (const char *)sqlite3_column_text(t, 5),
-	    (const char *)sqlite3_column_text(t, 6),
-	    sqlite3_column_int64(t, 7), c->p, c->n, hex, e) != TOK_OK ||
+	    db_text(t, 1),
+	    db_text(t, 2),
+	    db_text(t, 3),
+	    db_text(t, 4),
+	    db_text(t, 5),
+	    db_text(t, 6),
+	    db_int(t, 7), c->p, c->n, hex, e) != TOK_OK ||
 	    strcmp(hex, stored) != 0)
 		flag(r, CHECK_CHAIN, txid, "%s", "hash does not match its "
 		    "content (changed outside tok)");
@@ -94,43 +93,43 @@ check_txn(struct ledger *l, struct verify_result *r, sqlite3_stmt *t,
 static int
 walk_chain(struct ledger *l, struct verify_result *r, struct tok_err *e)
 {
-	sqlite3_stmt *t = NULL;
+	struct db_stmt *t = NULL;
 	struct postings_cursor c = { 0 };
 	char prev[65];
 	int64_t orphan = 0;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 	struct hasher *h;
 
 	memset(prev, '0', 64);
 	prev[64] = '\0';
 	if (ledger_hasher(l, &h, e) != TOK_OK)
 		return e->status;
-	if (sqlite3_prepare_v2(l->db, "SELECT txid, ref, type, date, recorded,"
+	if (db_prepare_flags(l->db, "SELECT txid, ref, type, date, recorded,"
 	    " actor, memo, coalesce(reverses, 0), prev_hash, hash FROM txn "
-	    "ORDER BY txid", -1, &t, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(l->db, "SELECT txid, account, amount FROM "
-	    "posting ORDER BY txid, seq", -1, &c.st, NULL) != SQLITE_OK) {
+	    "ORDER BY txid", DB_SCAN, &t) != DB_OK ||
+	    db_prepare_flags(l->db, "SELECT txid, account, amount FROM "
+	    "posting ORDER BY txid, seq", DB_SCAN, &c.st) != DB_OK) {
 		ledger_sqlfail(l, e, "reading transactions");
 		goto out;
 	}
-	c.rc = sqlite3_step(c.st);
-	while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
-		postings_of(&c, sqlite3_column_int64(t, 0), &orphan);
+	c.rc = db_step(c.st);
+	while ((rc = db_step(t)) == DB_ROW) {
+		postings_of(&c, db_int(t, 0), &orphan);
 		check_txn(l, r, t, &c, prev, e);
 		r->transactions++;
 		r->postings += c.n;
 	}
-	if (c.rc == SQLITE_ROW && orphan == 0)
-		orphan = sqlite3_column_int64(c.st, 0);
+	if (c.rc == DB_ROW && orphan == 0)
+		orphan = db_int(c.st, 0);
 	if (orphan != 0)
 		flag(r, CHECK_SUM, orphan, "%s", "postings without a transaction");
 	memcpy(r->head, prev, sizeof(r->head));
-	if (rc != SQLITE_DONE || (c.rc != SQLITE_DONE && c.rc != SQLITE_ROW))
+	if (rc != DB_DONE || (c.rc != DB_DONE && c.rc != DB_ROW))
 		ledger_sqlfail(l, e, "reading transactions");
 out:
-	sqlite3_finalize(t);
-	sqlite3_finalize(c.st);
-	return rc == SQLITE_DONE ? TOK_OK : e->status;
+	db_finalize(t);
+	db_finalize(c.st);
+	return rc == DB_DONE ? TOK_OK : e->status;
 }
 
 /* Walks every account's postings in txid order beside the balance
@@ -138,7 +137,7 @@ out:
  * that no worker ever went below zero and that each cached balance is the
  * sum of its postings. */
 struct account_walk {
-	sqlite3_stmt *post, *cache;
+	struct db_stmt *post, *cache;
 	int prc, crc;          /* last step of each cursor */
 	char account[TOK_NAME_MAX + 16];
 	int64_t total;
@@ -152,15 +151,15 @@ walk_account(struct account_walk *w, struct verify_result *r)
 	int overflow = 0;
 
 	snprintf(w->account, sizeof(w->account), "%s",
-	    (const char *)sqlite3_column_text(w->post, 0));
+	    db_text(w->post, 0));
 	w->total = 0;
-	while (w->prc == SQLITE_ROW && strcmp(w->account,
-	    (const char *)sqlite3_column_text(w->post, 0)) == 0) {
+	while (w->prc == DB_ROW && strcmp(w->account,
+	    db_text(w->post, 0)) == 0) {
 		overflow |= __builtin_add_overflow(w->total,
-		    sqlite3_column_int64(w->post, 2), &w->total);
+		    db_int(w->post, 2), &w->total);
 		if (below == 0 && (w->total < 0 || overflow))
-			below = sqlite3_column_int64(w->post, 1);
-		w->prc = sqlite3_step(w->post);
+			below = db_int(w->post, 1);
+		w->prc = db_step(w->post);
 	}
 	/* Accounts come by name; the report wants the earliest txid. */
 	if (below != 0 && strncmp(w->account, "platform:", 9) != 0 &&
@@ -177,8 +176,8 @@ match_cache(struct account_walk *w, struct verify_result *r, int at_end)
 {
 	int cmp;
 
-	while (w->crc == SQLITE_ROW) {
-		const char *acct = (const char *)sqlite3_column_text(w->cache, 0);
+	while (w->crc == DB_ROW) {
+		const char *acct = db_text(w->cache, 0);
 
 		cmp = at_end ? -1 : strcmp(acct, w->account);
 		if (cmp > 0)
@@ -186,10 +185,10 @@ match_cache(struct account_walk *w, struct verify_result *r, int at_end)
 		if (cmp < 0)
 			flag(r, CHECK_CACHE, 0, "cached balance of %s has no "
 			    "postings", acct);
-		else if (sqlite3_column_int64(w->cache, 1) != w->total)
+		else if (db_int(w->cache, 1) != w->total)
 			flag(r, CHECK_CACHE, 0, "cached balance of %s differs "
 			    "from its postings", acct);
-		w->crc = sqlite3_step(w->cache);
+		w->crc = db_step(w->cache);
 		if (cmp == 0)
 			return;
 	}
@@ -204,25 +203,25 @@ walk_accounts(struct ledger *l, struct verify_result *r, struct tok_err *e)
 	struct account_walk w = { 0 };
 	int status = TOK_OK;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT account, txid, amount FROM "
-	    "posting ORDER BY account, txid", -1, &w.post, NULL) ||
-	    sqlite3_prepare_v2(l->db, "SELECT account, amount FROM "
-	    "account_balance ORDER BY account", -1, &w.cache, NULL)) {
+	if (db_prepare_flags(l->db, "SELECT account, txid, amount FROM "
+	    "posting ORDER BY account, txid", DB_SCAN, &w.post) != DB_OK ||
+	    db_prepare_flags(l->db, "SELECT account, amount FROM "
+	    "account_balance ORDER BY account", DB_SCAN, &w.cache) != DB_OK) {
 		status = ledger_sqlfail(l, e, "reading balances");
 		goto out;
 	}
-	w.prc = sqlite3_step(w.post);
-	w.crc = sqlite3_step(w.cache);
-	while (w.prc == SQLITE_ROW) {
+	w.prc = db_step(w.post);
+	w.crc = db_step(w.cache);
+	while (w.prc == DB_ROW) {
 		walk_account(&w, r);
 		match_cache(&w, r, 0);
 	}
 	match_cache(&w, r, 1);
-	if (w.prc != SQLITE_DONE || w.crc != SQLITE_DONE)
+	if (w.prc != DB_DONE || w.crc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading balances");
 out:
-	sqlite3_finalize(w.post);
-	sqlite3_finalize(w.cache);
+	db_finalize(w.post);
+	db_finalize(w.cache);
 	return status;
 }
 

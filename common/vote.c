@@ -177,39 +177,37 @@ action_request(const struct vote_action *a, const char *id,
 /* --- reading proposals ----------------------------------------------- */
 
 static void
-col_copy(sqlite3_stmt *st, int col, char *dst, size_t len)
+col_copy(struct db_stmt *st, int col, char *dst, size_t len)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
+	const char *v = db_text(st, col);
 
 	snprintf(dst, len, "%s", v != NULL ? v : "");
 }
 
 /* Fills p from a row of PROPOSAL_SELECT. */
 static void
-proposal_read(sqlite3_stmt *st, struct proposal *p)
+proposal_read(struct db_stmt *st, struct proposal *p)
 {
 	struct tok_err e;
 	int i;
 
 	memset(p, 0, sizeof(*p));
-	p->id = sqlite3_column_int64(st, 0);
+	p->id = db_int(st, 0);
 	col_copy(st, 1, p->ref, sizeof(p->ref));
 	col_copy(st, 2, p->title, sizeof(p->title));
 	col_copy(st, 3, p->action, sizeof(p->action));
-	i = name_index(method_names, 3, (const char *)
-	    sqlite3_column_text(st, 4));
+	i = name_index(method_names, 3, db_text(st, 4));
 	p->method = i < 0 ? VOTE_TOKEN : (enum tok_vote_method)i;
-	timestamp_parse((const char *)sqlite3_column_text(st, 5), &p->opens,
+	timestamp_parse(db_text(st, 5), &p->opens,
 	    &e);
-	timestamp_parse((const char *)sqlite3_column_text(st, 6), &p->closes,
+	timestamp_parse(db_text(st, 6), &p->closes,
 	    &e);
-	p->quorum_pct = sqlite3_column_int(st, 7);
-	p->threshold_pct = sqlite3_column_int(st, 8);
-	p->max_share_pct = sqlite3_column_int(st, 9);
+	p->quorum_pct = db_int(st, 7);
+	p->threshold_pct = db_int(st, 8);
+	p->max_share_pct = db_int(st, 9);
 	col_copy(st, 10, p->recorded, sizeof(p->recorded));
 	col_copy(st, 11, p->actor, sizeof(p->actor));
-	i = name_index(state_names, 5, (const char *)
-	    sqlite3_column_text(st, 12));
+	i = name_index(state_names, 5, db_text(st, 12));
 	p->state = i < 0 ? VOTE_OPEN : (enum vote_state)i;
 }
 
@@ -219,21 +217,21 @@ proposal_find(struct ledger *l, const char *where, int64_t id,
     const char *text, struct proposal *p, int *found, struct tok_err *e)
 {
 	char sql[1024];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
 	snprintf(sql, sizeof(sql), PROPOSAL_SELECT "WHERE %s", where);
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, sql, &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading proposals");
 	if (text != NULL)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		db_bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW)
 		proposal_read(st, p);
-	sqlite3_finalize(st);
-	*found = rc == SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TOK_OK :
+	db_finalize(st);
+	*found = rc == DB_ROW;
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading proposals");
 }
 
@@ -260,22 +258,22 @@ vote_list(struct ledger *l, int state,
     int (*fn)(void *, const struct proposal *, struct tok_err *), void *arg,
     struct tok_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	struct proposal p;
-	int rc = SQLITE_DONE, status = TOK_OK;
+	int rc = DB_DONE, status = TOK_OK;
 
-	if (sqlite3_prepare_v2(l->db, PROPOSAL_SELECT "WHERE ?1 IS NULL OR "
-	    STATE_EXPR " = ?1 ORDER BY p.id", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, PROPOSAL_SELECT "WHERE ?1 IS NULL OR "
+	    STATE_EXPR " = ?1 ORDER BY p.id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading proposals");
 	if (state >= 0)
-		sqlite3_bind_text(st, 1, state_names[state], -1, SQLITE_STATIC);
-	while (status == TOK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_bind_text(st, 1, state_names[state]);
+	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
 		proposal_read(st, &p);
 		status = fn(arg, &p, e);
 	}
-	if (status == TOK_OK && rc != SQLITE_DONE)
+	if (status == TOK_OK && rc != DB_DONE)
 		status = ledger_sqlfail(l, e, "reading proposals");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return status;
 }
 
@@ -370,43 +368,43 @@ static int
 insert_proposal(struct ledger *l, struct proposal *p, struct tok_err *e)
 {
 	char opens[32], closes[32];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT coalesce(max(id), 0) + 1 FROM "
-	    "proposal", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT coalesce(max(id), 0) + 1 FROM "
+	    "proposal", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading proposals");
-	rc = sqlite3_step(st);
-	p->id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	rc = db_step(st);
+	p->id = db_int(st, 0);
+	db_finalize(st);
+	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "reading proposals");
 	if (*p->ref == '\0')
 		snprintf(p->ref, sizeof(p->ref), "auto:%lld", (long long)p->id);
 	snprintf(p->recorded, sizeof(p->recorded), "%s", l->recorded);
 	snprintf(p->actor, sizeof(p->actor), "%s", l->actor);
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO proposal(id, ref, title, "
+	if (db_prepare(l->db, "INSERT INTO proposal(id, ref, title, "
 	    "action, method, opens, closes, quorum_pct, threshold_pct, "
 	    "max_share_pct, recorded, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "?, ?, ?, ?)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a proposal");
-	sqlite3_bind_int64(st, 1, p->id);
-	sqlite3_bind_text(st, 2, p->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, p->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, p->action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, method_names[p->method], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, timestamp_format(p->opens, opens,
-	    sizeof(opens)), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, timestamp_format(p->closes, closes,
-	    sizeof(closes)), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, p->quorum_pct);
-	sqlite3_bind_int(st, 9, p->threshold_pct);
-	sqlite3_bind_int(st, 10, p->max_share_pct);
-	sqlite3_bind_text(st, 11, p->recorded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, p->actor, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? TOK_OK :
+	db_bind_int(st, 1, p->id);
+	db_bind_text(st, 2, p->ref);
+	db_bind_text(st, 3, p->title);
+	db_bind_text(st, 4, p->action);
+	db_bind_text(st, 5, method_names[p->method]);
+	db_bind_text(st, 6, timestamp_format(p->opens, opens,
+	    sizeof(opens)));
+	db_bind_text(st, 7, timestamp_format(p->closes, closes,
+	    sizeof(closes)));
+	db_bind_int(st, 8, p->quorum_pct);
+	db_bind_int(st, 9, p->threshold_pct);
+	db_bind_int(st, 10, p->max_share_pct);
+	db_bind_text(st, 11, p->recorded);
+	db_bind_text(st, 12, p->actor);
+	rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "recording a proposal");
 }
 
@@ -494,7 +492,7 @@ static int
 refuse_state(struct ledger *l, const struct proposal *p, struct tok_err *e)
 {
 	char when[32];
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	long long change = 0;
 
 	if (p->state == VOTE_OPEN)
@@ -507,13 +505,13 @@ refuse_state(struct ledger *l, const struct proposal *p, struct tok_err *e)
 		return tok_fail(e, TOK_REFUSED, "proposal %lld: %s; only a "
 		    "passed proposal unlocks a change", (long long)p->id,
 		    state_names[p->state]);
-	if (sqlite3_prepare_v2(l->db, "SELECT min(id) FROM price_change WHERE "
-	    "proposal = CAST(?1 AS TEXT)", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(l->db, "SELECT min(id) FROM price_change WHERE "
+	    "proposal = CAST(?1 AS TEXT)", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading prices");
-	sqlite3_bind_int64(st, 1, p->id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		change = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_bind_int(st, 1, p->id);
+	if (db_step(st) == DB_ROW)
+		change = db_int(st, 0);
+	db_finalize(st);
 	return tok_fail(e, TOK_REFUSED, "proposal %lld: already applied (price "
 	    "change %lld); a proposal unlocks its change once",
 	    (long long)p->id, change);
