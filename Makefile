@@ -9,7 +9,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = sqlite3 yaml-0.1 libcrypto
+PKGS = sqlite3 yaml-0.1 libcrypto libpq
 override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Icommon \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm

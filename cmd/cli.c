@@ -117,8 +117,9 @@ cli_ledger_exists(const struct cli *c)
 	char path[4096];
 	struct tok_err e;
 
+	/* A database server is asked only when the ledger is opened. */
 	return ledger_find(c->db, path, sizeof(path), &e) == TOK_OK &&
-	    access(path, F_OK) == 0;
+	    (ledger_is_pg(path) || access(path, F_OK) == 0);
 }
 
 struct ledger *

@@ -162,10 +162,10 @@ read_weights(struct ledger *l, const struct proposal *p, struct values *a,
 {
 	static const char balances[] = "SELECT sum(p.amount) FROM posting p "
 	    "JOIN txn t USING (txid) WHERE t.recorded <= ?1 AND p.account "
-	    "NOT GLOB 'platform:*' GROUP BY p.account";
+	    "NOT LIKE 'platform:%' GROUP BY p.account";
 	static const char earners[] = "SELECT 1 FROM posting p JOIN txn t "
-	    "USING (txid) WHERE t.recorded <= ?1 AND p.account NOT GLOB "
-	    "'platform:*' AND t.type = 'earn' AND p.amount > 0 GROUP BY "
+	    "USING (txid) WHERE t.recorded <= ?1 AND p.account NOT LIKE "
+	    "'platform:%' AND t.type = 'earn' AND p.amount > 0 GROUP BY "
 	    "p.account";
 	struct db_stmt *st = NULL;
 	char opens[32];

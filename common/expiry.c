@@ -35,7 +35,7 @@ collect_due(struct ledger *l, int64_t as_of, int64_t cutoff,
 	if (db_prepare(l->db, "SELECT p.account, sum(p.amount) - "
 	    "sum(CASE WHEN p.amount > 0 AND t.date > ?2 THEN p.amount ELSE 0 "
 	    "END) FROM posting p JOIN txn t USING (txid) WHERE t.date <= ?1 "
-	    "AND p.account NOT GLOB 'platform:*' GROUP BY p.account "
+	    "AND p.account NOT LIKE 'platform:%' GROUP BY p.account "
 	    "ORDER BY p.account", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading balances");
 	db_bind_text(st, 1, as_of < 0 ? "9999-12-31" : date_format(as_of,

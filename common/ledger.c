@@ -236,7 +236,7 @@ open_db(struct ledger *l, enum ledger_mode mode, const struct ledger_opts *o,
 {
 	int fresh;
 
-	l->engine = &ledger_sqlite;
+	l->mode = mode;
 	l->wait = o->wait < 0 ? DEFAULT_WAIT : o->wait;
 	l->decimals = c->token_decimals;   /* for a new ledger's meta */
 	if (l->engine->open(l, mode, &fresh, e) != TOK_OK ||
@@ -252,6 +252,8 @@ ledger_open(struct ledger **lp, enum ledger_mode mode,
 	struct tok_config defaults;
 	const struct tok_config *c = o->config;
 	struct ledger *l;
+	char where[sizeof(l->path)];
+	int found;
 
 	*lp = NULL;
 	if (c == NULL) {
@@ -260,7 +262,12 @@ ledger_open(struct ledger **lp, enum ledger_mode mode,
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return tok_fail(e, TOK_UNUSABLE, "out of memory");
-	if (ledger_find(o->path, l->path, sizeof(l->path), e) != TOK_OK ||
+	l->engine = &ledger_sqlite;
+	found = ledger_find(o->path, where, sizeof(where), e);
+	if (found == TOK_OK && !ledger_is_pg(where))
+		memcpy(l->path, where, sizeof(where));
+	if (found != TOK_OK || (ledger_is_pg(where) &&
+	    ledger_pg_target(l, where, o->path != NULL, e) != TOK_OK) ||
 	    set_actor_and_time(l, e) != TOK_OK ||
 	    (*c->hmac_key_file && read_key(l, c->hmac_key_file, e)) ||
 	    open_db(l, mode, o, c, e) != TOK_OK) {
@@ -281,6 +288,7 @@ ledger_close(struct ledger *l)
 	for (i = 0; i < ST_COUNT; i++)
 		db_finalize(l->st[i]);
 	db_close(l->db);
+	free(l->url);
 	hasher_free(l->hasher);
 	explicit_bzero(l->key, sizeof(l->key));
 	free(l);

@@ -44,12 +44,19 @@ struct ledger_engine {
 	int (*begin_read)(struct ledger *l, struct tok_err *e);
 };
 
-extern const struct ledger_engine ledger_sqlite;
+extern const struct ledger_engine ledger_sqlite, ledger_pg;
+
+/* ledger_pg.c: taking a PostgreSQL URL as the ledger (a password in it
+ * is refused from the command line). */
+int ledger_pg_target(struct ledger *l, const char *url, int from_argv,
+    struct tok_err *e);
 
 struct ledger {
 	const struct ledger_engine *engine;
 	struct db *db;
-	char path[4096];
+	enum ledger_mode mode;
+	char path[4096];       /* as messages show it */
+	char *url;             /* PostgreSQL's connection URL, or NULL */
 	int decimals;
 	struct hasher *hasher;  /* made on first use, see ledger_hasher() */
 	int keyed;             /* the chain is HMAC-SHA-256 */

@@ -4,7 +4,7 @@
 #include "ledger_priv.h"
 
 /* Worker accounts are those outside platform:. */
-#define WORKERS_ONLY "account NOT GLOB 'platform:*'"
+#define WORKERS_ONLY "account NOT LIKE 'platform:%'"
 
 static int
 prepare(struct ledger *l, const char *sql, struct db_stmt **st,
@@ -37,7 +37,7 @@ query_balances(struct ledger *l, int64_t as_of, int64_t min,
 	static const char dated[] = "SELECT account, total FROM (SELECT "
 	    "account, sum(p.amount) AS total FROM posting p JOIN txn t "
 	    "USING (txid) WHERE t.date <= ?2 AND " WORKERS_ONLY
-	    " GROUP BY account) WHERE total >= ?1 ORDER BY account";
+	    " GROUP BY account) AS b WHERE total >= ?1 ORDER BY account";
 	struct db_stmt *st = NULL;
 	struct balance_row row;
 	int rc = DB_DONE, status = TOK_OK;
@@ -168,14 +168,14 @@ query_earned(struct ledger *l, const char *account, int64_t before,
 
 	*earned = 0;
 	if (prepare(l, EARNED " AND p.account = ?1 AND (?2 = 0 OR "
-	    "p.txid < ?2)", &st, e) != TOK_OK)
+	    "p.txid < ?2) GROUP BY p.account", &st, e) != TOK_OK)
 		return e->status;
 	db_bind_text(st, 1, account);
 	db_bind_int(st, 2, before);
 	if ((rc = db_step(st)) == DB_ROW)
 		*earned = db_int(st, 1);
 	db_finalize(st);
-	return rc == DB_ROW ? TOK_OK :
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
 	    ledger_sqlfail(l, e, "reading earnings");
 }
 

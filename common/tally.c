@@ -10,7 +10,7 @@
 #include "ledger_priv.h"
 
 #define AT_OPENING "FROM posting p JOIN txn t USING (txid) WHERE " \
-	"t.recorded <= ?1 AND p.account NOT GLOB 'platform:*'"
+	"t.recorded <= ?1 AND p.account NOT LIKE 'platform:%'"
 #define EARNING "t.type = 'earn' AND p.amount > 0"
 
 /* The weight a method gives for a balance, or for having earned. */
@@ -244,9 +244,9 @@ insert_vote(struct ledger *l, struct ballot *b, struct tok_err *e)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if (db_prepare(l->db, "INSERT INTO vote(proposal, worker, "
-	    "choice, weight, recorded, actor) VALUES (?, ?, ?, ?, ?, ?) "
-	    "RETURNING id", &st) != DB_OK)
+	if (db_prepare(l->db, "INSERT INTO vote(id, proposal, worker, "
+	    "choice, weight, recorded, actor) VALUES ((SELECT coalesce(max(id),"
+	    " 0) + 1 FROM vote), ?, ?, ?, ?, ?, ?) RETURNING id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a vote");
 	db_bind_int(st, 1, b->proposal);
 	db_bind_text(st, 2, b->worker);

@@ -245,6 +245,8 @@ const char *ledger_path(const struct ledger *l);
 /* This invocation's business date (from TOK_NOW or the clock), in days. */
 int64_t ledger_today(const struct ledger *l);
 int ledger_decimals(const struct ledger *l);
+/* Whether a ledger path is a postgresql:// or postgres:// URL. */
+int ledger_is_pg(const char *path);
 /* Resolves the ledger path of section 4 into buf. */
 int ledger_find(const char *opt, char *buf, size_t len, struct tok_err *e);
 /* Write transactions: BEGIN IMMEDIATE ... COMMIT or ROLLBACK. */

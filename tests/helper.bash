@@ -24,7 +24,7 @@ tok_setup() {
 		unset "$v"
 	done
 	for v in $(compgen -v TOK_); do
-		[ "$v" = TOK_BIN ] || unset "$v"
+		[ "$v" = TOK_BIN ] || [ "$v" = TOK_TEST_PG ] || unset "$v"
 	done
 	unset COLUMNS TZ
 	export LC_ALL=C.UTF-8
@@ -33,7 +33,11 @@ tok_setup() {
 	T=$BATS_TEST_TMPDIR
 	export HOME="$T/home"
 	mkdir -p "$HOME"
-	export TOK_DB="$T/ledger.db"
+	if [ -n "${TOK_TEST_PG:-}" ]; then
+		pg_ledger
+	else
+		export TOK_DB="$T/ledger.db"
+	fi
 	export TOK_CONFIG="$T/tok.yaml"
 	: >"$TOK_CONFIG"
 	chmod 600 "$TOK_CONFIG"
@@ -100,15 +104,44 @@ stderr, got ${#stderr_lines[@]}:
 $stderr"
 }
 
+# With TOK_TEST_PG set to the socket directory of a throwaway server
+# (tests/pg/check.sh), each test gets a database of its own instead of a
+# file, and the helpers below look into it with psql.
+pg_ledger() {
+	local name
+
+	name=t_$(basename "$BATS_TEST_TMPDIR" | tr -c 'a-zA-Z0-9\n' _ |
+	    tr 'A-Z' 'a-z')_$$
+	createdb -h "$TOK_TEST_PG" "$name" ||
+	    fail "createdb $name failed"
+	export TOK_DB="postgresql:///$name?host=$TOK_TEST_PG"
+	PG_NAME=$name
+}
+
+# on_pg: true when the suite runs against PostgreSQL.
+on_pg() {
+	[ -n "${TOK_TEST_PG:-}" ]
+}
+
+# sqlite_only [WHY]: skips a test of what only an SQLite file has.
+sqlite_only() {
+	! on_pg || skip "SQLite only: ${1:-file-level behaviour}"
+}
+
 # q SQL: one query on the ledger (or on $DB when set).
 q() {
-	sqlite3 -batch "${DB:-$TOK_DB}" "$1"
+	local db=${DB:-$TOK_DB}
+
+	case $db in
+	postgres*://*) psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1" ;;
+	*) sqlite3 -batch "$db" "$1" ;;
+	esac
 }
 
 # The tokens held by workers (platform accounts excluded), in units.
 ledger_sum() {
 	q "SELECT coalesce(sum(amount), 0) FROM posting
-	    WHERE account NOT GLOB 'platform:*'"
+	    WHERE account NOT LIKE 'platform:%'"
 }
 
 # The sum of every posting: 0 in any double-entry ledger.
@@ -141,6 +174,9 @@ file_hash() {
 _ledger_files() {
 	local db=$1
 
+	case $db in
+	postgres*://*) echo "server"; return 0 ;;
+	esac
 	echo "db $(file_hash "$db")"
 	if [ -s "$db-wal" ]; then
 		echo "wal $(file_hash "$db-wal")"
@@ -152,7 +188,14 @@ _ledger_files() {
 # _ledger_dump DB: the ledger's content; nothing when there is no file
 # (sqlite3 would create one).
 _ledger_dump() {
-	[ -e "$1" ] && sqlite3 -batch "$1" .dump 2>&1
+	case $1 in
+	postgres*://*)
+		pg_dump --no-owner "$1" 2>&1 | grep -v '^-- Dumped\|^\\\(un\)\?restrict '
+		;;
+	*)
+		[ -e "$1" ] && sqlite3 -batch "$1" .dump 2>&1
+		;;
+	esac
 	return 0
 }
 
@@ -186,6 +229,13 @@ after:  $files"
 assert_no_ledger() {
 	local db=${1:-$TOK_DB} f
 
+	case $db in
+	postgres*://*)
+		[ -z "$(DB=$db q "SELECT to_regclass('tok_ledger')")" ] ||
+		    fail "a ledger was made in $db"
+		return 0
+		;;
+	esac
 	for f in "$db" "$db-wal" "$db-shm" "$db-journal"; do
 		[ ! -e "$f" ] || fail "$f was created"
 	done

@@ -1,0 +1,212 @@
+/* ledger_pg.c - a ledger in a PostgreSQL database: what marks it as a tok
+ * ledger, and the write lock
+ *
+ * Writers take one transaction-level advisory lock, keyed by the ledger's
+ * mark, before anything else: the hash chain gives every transaction one
+ * predecessor, so the writes to one ledger form a sequence whichever
+ * engine keeps it, and a lock taken first makes that sequence without
+ * aborting anyone (as SQLite's BEGIN IMMEDIATE does).  After it, each
+ * statement of READ COMMITTED sees every write committed before, so the
+ * balance a spend checks is the balance it changes.  Readers take a
+ * REPEATABLE READ snapshot and never wait.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db_pg.h"
+#include "ledger_priv.h"
+
+int schema_pg_migrate(struct ledger *l, int from, struct tok_err *e);
+
+int
+ledger_is_pg(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0;
+}
+
+static int
+has_password(const char *url)
+{
+	PQconninfoOption *o = PQconninfoParse(url, NULL), *p;
+	int found = 0;
+
+	for (p = o; p != NULL && p->keyword != NULL; p++)
+		if (strcmp(p->keyword, "password") == 0 && p->val != NULL)
+			found = 1;
+	PQconninfoFree(o);
+	return found;
+}
+
+/* url as messages show it: without a password, in user:password@ or in
+ * a password= parameter. */
+static void
+redact(const char *url, char *out, size_t n)
+{
+	const char *host = strstr(url, "://") + 3, *p;
+	size_t end = strcspn(host, "/?"), i, o = 0;
+	const char *at = NULL, *colon = NULL;
+
+	for (p = host; p < host + end; p++)
+		if (*p == '@')
+			at = p;
+	for (p = host; at != NULL && p < at; p++)
+		if (*p == ':') {
+			colon = p;
+			break;
+		}
+	for (i = 0; url[i] != '\0' && o + 4 < n; i++) {
+		if (colon != NULL && url + i == colon)
+			i = (size_t)(at - url);
+		if ((url[i] == '?' || url[i] == '&') &&
+		    strncmp(url + i + 1, "password=", 9) == 0) {
+			o += (size_t)snprintf(out + o, n - o, "%cpassword=***",
+			    url[i]);
+			i += 10 + strcspn(url + i + 10, "&");
+			if (url[i] == '\0')
+				break;
+		}
+		out[o++] = url[i];
+	}
+	out[o] = '\0';
+}
+
+int
+ledger_pg_target(struct ledger *l, const char *url, int from_argv,
+    struct tok_err *e)
+{
+	redact(url, l->path, sizeof(l->path));
+	if (from_argv && has_password(url))
+		return tok_fail(e, TOK_USAGE, "--db %s: a password in the URL "
+		    "shows in ps; put it in ~/.pgpass (or PGPASSFILE), or the "
+		    "URL in TOK_DB", l->path);
+	if ((l->url = strdup(url)) == NULL)
+		return tok_fail(e, TOK_UNUSABLE, "out of memory");
+	l->engine = &ledger_pg;
+	return TOK_OK;
+}
+
+/* Whether the database holds a tok ledger, nothing, or something else:
+ * asked in one statement, which sees one state of a ledger being made. */
+static int
+look(struct ledger *l, int *fresh, struct tok_err *e)
+{
+	struct db_stmt *st = NULL;
+	int64_t mark = 0, tables = 0;
+	int rc;
+
+	if ((rc = db_prepare(l->db, "SELECT CASE WHEN to_regclass("
+	    "'tok_ledger') IS NULL THEN 0 ELSE 1 END, (SELECT count(*) FROM "
+	    "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE n.nspname = current_schema() AND c.relkind "
+	    "IN ('r', 'p', 'v', 'm', 'f'))", &st)) == DB_OK &&
+	    (rc = db_step(st)) == DB_ROW) {
+		mark = db_int(st, 0);
+		tables = db_int(st, 1);
+	}
+	db_finalize(st);
+	if (rc != DB_ROW)
+		return ledger_sqlfail(l, e, "reading the schema");
+	if (mark == 0 && tables > 0)
+		return tok_fail(e, TOK_UNUSABLE, "%s: not a tok ledger (a "
+		    "PostgreSQL database with other tables)", l->path);
+	*fresh = mark == 0;
+	return TOK_OK;
+}
+
+static int
+pg_open(struct ledger *l, enum ledger_mode mode, int *fresh,
+    struct tok_err *e)
+{
+	if (db_pg_open(&l->db, l->url, "tok") != DB_OK)
+		return l->db == NULL ? tok_fail(e, TOK_UNUSABLE,
+		    "out of memory") : tok_fail(e, TOK_UNUSABLE, "%s: cannot "
+		    "connect: %s", l->path, db_errmsg(l->db));
+	if ((mode == LEDGER_READ && ledger_exec(l, "SET "
+	    "default_transaction_read_only = on", e) != TOK_OK) ||
+	    look(l, fresh, e) != TOK_OK)
+		return e->status;
+	if (*fresh && mode == LEDGER_READ)
+		return tok_fail(e, TOK_UNUSABLE, "%s: no ledger there (the "
+		    "first write creates it; see --db)", l->path);
+	return TOK_OK;
+}
+
+static int
+pg_version(struct ledger *l, int *version, struct tok_err *e)
+{
+	struct db_stmt *st = NULL;
+	int64_t app = 0;
+	int fresh = 0, rc;
+
+	*version = 0;
+	if (look(l, &fresh, e) != TOK_OK || fresh)
+		return fresh ? TOK_OK : e->status;
+	if ((rc = db_prepare(l->db, "SELECT application_id, version FROM "
+	    "tok_ledger", &st)) == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		app = db_int(st, 0);
+		*version = (int)db_int(st, 1);
+	}
+	db_finalize(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return ledger_sqlfail(l, e, "reading the schema");
+	if (app != tok_application_id)
+		return tok_fail(e, TOK_UNUSABLE, "%s: not a tok ledger (its "
+		    "tok_ledger table has another mark)", l->path);
+	return TOK_OK;
+}
+
+static int
+pg_begin_write(struct ledger *l, struct tok_err *e)
+{
+	char sql[160];
+	long ms = (long)(l->wait * 1000);
+
+	/* A dry run on an empty database keeps the transaction that made
+	 * its schema, lock and all: see pg_migrate(). */
+	if (db_in_transaction(l->db))
+		return TOK_OK;
+	/* lock_timeout 0 would wait for ever. */
+	snprintf(sql, sizeof(sql), "BEGIN; SET LOCAL lock_timeout = %ld; "
+	    "SELECT pg_advisory_xact_lock(%d)", ms > 0 ? ms : 1,
+	    tok_application_id);
+	if (ledger_exec(l, sql, e) != TOK_OK) {
+		db_exec(l->db, "ROLLBACK");
+		return e->status;
+	}
+	return TOK_OK;
+}
+
+static int
+pg_begin_read(struct ledger *l, struct tok_err *e)
+{
+	return ledger_exec(l, "BEGIN ISOLATION LEVEL REPEATABLE READ, "
+	    "READ ONLY", e);
+}
+
+static int
+pg_migrate(struct ledger *l, struct tok_err *e)
+{
+	int version;
+
+	if (ledger_begin(l, e) != TOK_OK)
+		return e->status;
+	if (pg_version(l, &version, e) != TOK_OK ||
+	    schema_pg_migrate(l, version, e) != TOK_OK ||
+	    (version == 0 && ledger_meta_init(l, e) != TOK_OK)) {
+		ledger_rollback(l);
+		return e->status;
+	}
+	/* A dry run must leave no ledger behind: its rollback at the end
+	 * takes the new schema back with everything else. */
+	if (version == 0 && l->mode == LEDGER_DRY_RUN)
+		return TOK_OK;
+	return ledger_commit(l, e);
+}
+
+const struct ledger_engine ledger_pg = {
+	pg_open, pg_version, pg_migrate, pg_begin_write, pg_begin_read,
+};
