@@ -75,5 +75,11 @@ int price_chain_check(struct ledger *l, int64_t *count, int64_t *bad,
 extern const int tok_application_id;
 int schema_version(void);
 int schema_migrate(struct ledger *l, int from, struct tok_err *e);
+/* Compares the ledger's objects in sqlite_master (type, name, table, SQL)
+ * with those the migrations make in an empty database.  TOK_OK with a
+ * summary in detail; TOK_VERIFY with the first difference in detail,
+ * naming the object ("trigger txn_no_update is missing"); another status,
+ * detail untouched, when a schema cannot be read. */
+int schema_check(struct ledger *l, char *detail, size_t n, struct tok_err *e);
 
 #endif
