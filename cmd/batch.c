@@ -132,6 +132,24 @@ reject(struct batch *b, struct run *r, const struct tok_err *e,
 		fprintf(b->rejects, "%s\n", rec_raw(b->rec));
 }
 
+/*
+ * The reader has stopped for good (a line too long to find its end, a
+ * read error): the records past it are unknown, so skipping the line
+ * would land part of the input as if it were all of it.  The whole input
+ * is refused, with --skip-invalid too, and the line is not copied to the
+ * rejects: a cut copy, fixed and run again, would land a cut record.
+ */
+static void
+refuse_input(struct batch *b, struct run *r, const struct tok_err *e)
+{
+	progress(b->records, 1);
+	warnx_("%s: %s", b->name, e->msg);
+	run_drop(r);
+	die(e->status > b->worst ? e->status : b->worst,
+	    "%s: the input cannot be read past line %ld; nothing written",
+	    b->name, rec_line(b->rec));
+}
+
 void
 batch_reject(struct batch *b, struct run *r, const struct tok_err *e)
 {
@@ -146,6 +164,8 @@ batch_next(struct batch *b, struct run *r)
 
 	for (;;) {
 		if (rec_next(b->rec, &got, &e) != TOK_OK) {
+			if (rec_broken(b->rec))
+				refuse_input(b, r, &e);
 			progress(++b->records, 0);
 			reject(b, r, &e, 1);
 			continue;

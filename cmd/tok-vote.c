@@ -462,28 +462,40 @@ parse_option(struct vote_cli *v, int opt, const char *arg)
 	}
 }
 
-/* Refuses options that the chosen command does not take. */
+/* The first option of propose given, or NULL: a refusal names it. */
+static const char *
+propose_option(const struct proposal_request *r)
+{
+	return r->action ? "--action" : r->method >= 0 ? "--method" :
+	    r->opens_given ? "--opens" : r->closes_given ? "--closes" :
+	    r->days >= 0 ? "--days" : r->quorum_pct >= 0 ? "--quorum" :
+	    r->threshold_pct >= 0 ? "--threshold" : r->ref ? "--ref" : NULL;
+}
+
+/* Refuses options that the chosen command does not take, naming the
+ * one given rather than the whole group it belongs to. */
 static void
 check_options(const struct vote_cli *v, const char *cmd, int batch)
 {
 	const struct proposal_request *r = &v->req;
+	const char *opt;
 
-#define ONLY(cond, opt, what) \
-	if ((cond) && !(what)) \
-		die(TOK_USAGE, "%s does not go with %s", opt, cmd)
-	ONLY(r->action || r->method >= 0 || r->opens_given ||
-	    r->closes_given || r->days >= 0 || r->quorum_pct >= 0 ||
-	    r->threshold_pct >= 0 || r->ref, "--action, --method, --opens, "
-	    "--closes, --days, --quorum, --threshold and --ref",
-	    strcmp(cmd, "propose") == 0);
-	ONLY(v->state != NULL, "--state", strcmp(cmd, "list") == 0);
-	ONLY(v->chart || v->ascii, "--chart and --ascii",
+#define ONLY(given, what) \
+	if ((given) != NULL && !(what)) \
+		die(TOK_USAGE, "%s does not go with %s", (given), cmd)
+	ONLY(propose_option(r), strcmp(cmd, "propose") == 0);
+	ONLY(v->state ? "--state" : NULL, strcmp(cmd, "list") == 0);
+	ONLY(v->chart ? "--chart" : v->ascii ? "--ascii" : NULL,
 	    strcmp(cmd, "show") == 0);
-	ONLY(v->due, "--due", strcmp(cmd, "close") == 0);
-	ONLY(v->skip_invalid || v->rejects_path, "--skip-invalid/--rejects",
-	    batch);
-	ONLY(v->dry_run, "-n", strcmp(cmd, "list") && strcmp(cmd, "show"));
+	ONLY(v->due ? "--due" : NULL, strcmp(cmd, "close") == 0);
+	ONLY(v->dry_run ? "-n" : NULL, strcmp(cmd, "list") &&
+	    strcmp(cmd, "show"));
 #undef ONLY
+	opt = v->skip_invalid ? "--skip-invalid" : v->rejects_path ?
+	    "--rejects" : NULL;
+	if (opt != NULL && !batch)
+		die(TOK_USAGE, "%s goes with a batch of votes (cast FILE or -)",
+		    opt);
 	if (v->ascii && !v->chart)
 		die(TOK_USAGE, "--ascii goes with --chart");
 	if (r->closes_given && r->days >= 0)
@@ -496,6 +508,11 @@ check_options(const struct vote_cli *v, const char *cmd, int batch)
 static void
 dispatch(struct vote_cli *v, const char *cmd, char **argv, int argc)
 {
+	/* An unknown command first: its options cannot be judged. */
+	if (strcmp(cmd, "propose") && strcmp(cmd, "list") &&
+	    strcmp(cmd, "show") && strcmp(cmd, "cast") && strcmp(cmd, "close"))
+		die(TOK_USAGE, "unknown command \"%s\" (propose, list, show, "
+		    "cast, close)", cmd);
 	check_options(v, cmd, strcmp(cmd, "cast") == 0 && argc == 1);
 	if (strcmp(cmd, "propose") == 0 && argc == 1)
 		cmd_propose(v, argv[0]);
@@ -511,10 +528,6 @@ dispatch(struct vote_cli *v, const char *cmd, char **argv, int argc)
 		cmd_close(v, argv[0]);
 	else if (strcmp(cmd, "close") == 0 && argc == 0 && v->due)
 		cmd_close(v, NULL);
-	else if (strcmp(cmd, "propose") && strcmp(cmd, "list") &&
-	    strcmp(cmd, "show") && strcmp(cmd, "cast") && strcmp(cmd, "close"))
-		die(TOK_USAGE, "unknown command \"%s\" (propose, list, show, "
-		    "cast, close)", cmd);
 }
 
 int

@@ -2,11 +2,15 @@
  * record.c - TSV records with a header line (DESIGN.md section 5)
  *
  * One line buffer of REC_LINE_MAX bytes is reused for every line, so memory
- * stays flat however long the input.  In messages, "column C" is the
- * 1-based field number in the line, followed by the header's name for it
- * when the line has that many header columns: "line 5: column 2 (amount):
- * bad escape "\x"".  Messages do not name the input: the caller prefixes
- * the name it was given (rec_open's `name` is not needed here).
+ * stays flat however long the input.  A longer line is not read to its
+ * end, which may never come (/dev/zero, a runaway pipe): the reader stops
+ * at its first byte too many, for good (rec_broken).
+ *
+ * In messages, "column C" is the 1-based field number in the line,
+ * followed by the header's name for it when the line has that many header
+ * columns: "line 5: column 2 (amount): bad escape "\x"".  Messages do not
+ * name the input: the caller prefixes the name it was given (rec_open's
+ * `name` is not needed here).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@ struct rec_reader {
 	char *buf;		/* raw line, REC_LINE_MAX + 2 bytes */
 	size_t len;
 	int toolong;
+	int broken;		/* stopped for good: the rest cannot be framed */
 	char *dec;		/* decoded fields, NUL-separated */
 	char *header;		/* header line as read */
 	char *names;		/* header split into NUL-terminated names */
@@ -111,8 +116,11 @@ sanitize(char *dst, size_t dlen, const char *s, size_t len)
 
 /*
  * Reads one line into r->buf, without its LF and trailing CR.  Returns 1,
- * 0 at end of input, -1 on a read error.  A line past REC_LINE_MAX sets
- * r->toolong, is read to its end and kept as its first REC_LINE_MAX bytes.
+ * 0 at end of input, -1 on a read error (the reader is then broken).  A
+ * line past REC_LINE_MAX sets r->toolong, is kept as its first
+ * REC_LINE_MAX bytes and breaks the reader: reading stops at the first
+ * byte too many, since waiting for the line's end could take for ever,
+ * and without that end the next line cannot be found.
  */
 static int
 read_line(struct rec_reader *r)
@@ -122,15 +130,18 @@ read_line(struct rec_reader *r)
 
 	r->toolong = 0;
 	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
-		if (n < REC_LINE_MAX + 1)
-			r->buf[n++] = (char)c;
-		else
+		/* REC_LINE_MAX bytes and a CR fit; one more does not */
+		if (n == REC_LINE_MAX + 1) {
 			r->toolong = 1;
+			break;
+		}
+		r->buf[n++] = (char)c;
 	}
 	if (c == EOF) {
 		if (ferror(r->f)) {
 			r->buf[0] = '\0';
 			r->len = 0;
+			r->eof = r->broken = 1;
 			return -1;
 		}
 		r->eof = 1;
@@ -143,6 +154,8 @@ read_line(struct rec_reader *r)
 		r->toolong = 1;
 		n = REC_LINE_MAX;
 	}
+	if (r->toolong)
+		r->eof = r->broken = 1;
 	r->buf[n] = '\0';
 	r->len = n;
 	r->lineno++;
@@ -150,11 +163,10 @@ read_line(struct rec_reader *r)
 }
 
 static int
-read_error(struct rec_reader *r, struct tok_err *e)
+read_error(struct tok_err *e)
 {
 	int saved = errno;
 
-	r->eof = 1;
 	return tok_fail(e, TOK_DATAERR, "read error: %s",
 	    strerror(saved != 0 ? saved : EIO));
 }
@@ -305,7 +317,7 @@ rec_open(struct rec_reader **rp, FILE *f, const char *name,
 	errno = 0;
 	switch (read_line(r)) {
 	case -1:
-		rc = read_error(r, e);
+		rc = read_error(e);
 		goto fail;
 	case 0:
 		rc = tok_fail(e, TOK_DATAERR, "no header line (empty input)");
@@ -400,7 +412,7 @@ rec_next(struct rec_reader *r, int *got, struct tok_err *e)
 		errno = 0;
 		rc = read_line(r);
 		if (rc < 0)
-			return read_error(r, e);
+			return read_error(e);
 		if (rc == 0)
 			return TOK_OK;
 		if (r->toolong)
@@ -440,6 +452,12 @@ rec_get(const struct rec_reader *r, const char *col)
 	int i = column_index(r, col);
 
 	return r->valid && i >= 0 ? r->val[i] : NULL;
+}
+
+int
+rec_broken(const struct rec_reader *r)
+{
+	return r->broken;
 }
 
 long

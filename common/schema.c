@@ -1,4 +1,7 @@
-/* schema.c - the ledger's schema and its forward migrations */
+/* schema.c - the ledger's schema, its forward migrations, and the check
+ * that a ledger's schema is the one they make */
+#include <string.h>
+
 #include "ledger_priv.h"
 
 /* 'tok1' in PRAGMA application_id marks a file as a tok ledger. */
@@ -6,7 +9,9 @@ const int tok_application_id = 0x746f6b31;
 
 /*
  * migrations[i] takes a ledger from user_version i to i + 1.  Append
- * only: a released step is never edited, a change is a new step.
+ * only: a released step is never edited, a change is a new step.  Not even
+ * its spacing: schema_check compares a ledger's schema with what they
+ * make, byte for byte.
  */
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema. */
@@ -216,4 +221,184 @@ schema_migrate(struct ledger *l, int from, struct tok_err *e)
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
 	    "PRAGMA user_version = %d;", tok_application_id, schema_version());
 	return ledger_exec(l, sql, e);
+}
+
+/*
+ * What schema_check compares: every object in sqlite_master, SQLite's own
+ * (automatic indexes) included, but for the statistics an ANALYZE may
+ * add, which change no rule of the ledger.
+ */
+#define SCHEMA_OBJECTS "SELECT type, name, tbl_name, sql FROM sqlite_master" \
+	" WHERE NOT (type = 'table' AND name IN ('sqlite_stat1'," \
+	" 'sqlite_stat2', 'sqlite_stat3', 'sqlite_stat4'))"
+
+/* The schema the migrations make from version 0, as schema_migrate runs
+ * them, in a database of its own in memory; *db is set even on failure
+ * and is closed by the caller. */
+static int
+expected_schema(sqlite3 **db, struct tok_err *e)
+{
+	int v;
+
+	if (sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return tok_fail(e, TOK_UNUSABLE, "the schema of version %d: %s",
+		    schema_version(), *db != NULL ? sqlite3_errmsg(*db) :
+		    "out of memory");
+	for (v = 0; v < schema_version(); v++)
+		if (sqlite3_exec(*db, migrations[v], NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			return tok_fail(e, TOK_UNUSABLE, "the schema of version "
+			    "%d: %s", v + 1, sqlite3_errmsg(*db));
+	return TOK_OK;
+}
+
+/* The rows of a and b (SCHEMA_OBJECTS) have the same type, tbl_name and
+ * sql, byte for byte, NULL only with NULL. */
+static int
+same_object(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+	static const int cols[] = { 0, 2, 3 };
+	int i, c, n;
+
+	for (i = 0; i < 3; i++) {
+		c = cols[i];
+		if (sqlite3_column_type(a, c) == SQLITE_NULL ||
+		    sqlite3_column_type(b, c) == SQLITE_NULL) {
+			if (sqlite3_column_type(a, c) != sqlite3_column_type(b, c))
+				return 0;
+			continue;
+		}
+		n = sqlite3_column_bytes(a, c);
+		if (n != sqlite3_column_bytes(b, c) || memcmp(
+		    sqlite3_column_blob(a, c), sqlite3_column_blob(b, c),
+		    (size_t)n) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* A name as the report shows it: at most max bytes, then "...", and
+ * controls as '?' (objects that are not tok's have anyone's names).
+ * dst holds max + 4 bytes. */
+static void
+shown_name(char *dst, size_t max, const unsigned char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		name = (const unsigned char *)"(null)";
+	for (i = 0; name[i] != '\0' && i < max; i++)
+		dst[i] = name[i] < 0x20 || name[i] == 0x7f ? '?' : (char)name[i];
+	memcpy(dst + i, name[i] != '\0' ? "..." : "", name[i] != '\0' ? 4 : 1);
+}
+
+/* Writes "TYPE NAME WHAT" of the cursor's row (type, name first) to
+ * detail; n of 256 holds any. */
+static void
+name_object(char *detail, size_t n, sqlite3_stmt *row, const char *what)
+{
+	char type[16 + 4], name[64 + 4];
+
+	shown_name(type, 16, sqlite3_column_text(row, 0));
+	shown_name(name, 64, sqlite3_column_text(row, 1));
+	snprintf(detail, n, "%s %s %s", type, name, what);
+}
+
+/* Looks up, with `by_name`, the object named as row's; SQLITE_ROW when
+ * found. */
+static int
+find_object(sqlite3_stmt *by_name, sqlite3_stmt *row)
+{
+	sqlite3_reset(by_name);
+	sqlite3_bind_value(by_name, 1, sqlite3_column_value(row, 1));
+	return sqlite3_step(by_name);
+}
+
+/*
+ * Walks one schema (`all`) and finds each of its objects in the other by
+ * name (`by_name`).  Sets *diff with the first that the other lacks
+ * (`lacking` says how) or defines otherwise; counts tables, indexes and
+ * triggers with SQL in count[].
+ */
+static int
+walk_schema(sqlite3_stmt *all, sqlite3_stmt *by_name, const char *lacking,
+    int *diff, char *detail, size_t n, int count[3])
+{
+	static const char *const types[3] = { "table", "index", "trigger" };
+	const char *type;
+	char what[64];
+	int rc = SQLITE_DONE, found, i;
+
+	while (!*diff && (rc = sqlite3_step(all)) == SQLITE_ROW) {
+		if ((found = find_object(by_name, all)) != SQLITE_ROW &&
+		    found != SQLITE_DONE)
+			return found;
+		if (found == SQLITE_DONE) {
+			name_object(detail, n, all, lacking);
+			*diff = 1;
+		} else if (!same_object(all, by_name)) {
+			snprintf(what, sizeof(what), "differs from the schema "
+			    "of version %d", schema_version());
+			name_object(detail, n, all, what);
+			*diff = 1;
+		}
+		type = (const char *)sqlite3_column_text(all, 0);
+		for (i = 0; i < 3; i++)
+			if (type != NULL && strcmp(type, types[i]) == 0 &&
+			    sqlite3_column_type(all, 3) != SQLITE_NULL)
+				count[i]++;
+	}
+	return *diff ? SQLITE_DONE : rc;
+}
+
+int
+schema_check(struct ledger *l, char *detail, size_t n, struct tok_err *e)
+{
+	sqlite3 *want = NULL, *have = l->db;
+	sqlite3_stmt *want_all = NULL, *want_by = NULL, *have_all = NULL,
+	    *have_by = NULL;
+	int count[3] = { 0 }, unused[3] = { 0 }, diff = 0, rc, status = TOK_OK;
+
+	if ((status = expected_schema(&want, e)) != TOK_OK)
+		goto out;
+	if (sqlite3_prepare_v2(want, SCHEMA_OBJECTS " ORDER BY rowid", -1,
+	    &want_all, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(want, SCHEMA_OBJECTS " AND name = ?1", -1,
+	    &want_by, NULL) != SQLITE_OK) {
+		status = tok_fail(e, TOK_UNUSABLE, "the schema of version "
+		    "%d: %s", schema_version(), sqlite3_errmsg(want));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(have, SCHEMA_OBJECTS " ORDER BY rowid", -1,
+	    &have_all, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(have, SCHEMA_OBJECTS " AND name = ?1", -1,
+	    &have_by, NULL) != SQLITE_OK) {
+		status = ledger_sqlfail(l, e, "reading the schema");
+		goto out;
+	}
+	/* Tok's objects first, in the order the migrations make them, then
+	 * the ledger's that are not tok's.  The in-memory side cannot fail
+	 * but for memory; an error is reported as the ledger's. */
+	rc = walk_schema(want_all, have_by, "is missing", &diff, detail, n,
+	    unused);
+	if (rc == SQLITE_DONE)
+		rc = walk_schema(have_all, want_by, "is not part of a tok "
+		    "ledger", &diff, detail, n, count);
+	if (rc != SQLITE_DONE) {
+		status = ledger_sqlfail(l, e, "reading the schema");
+		goto out;
+	}
+	if (diff)
+		status = TOK_VERIFY;
+	else
+		snprintf(detail, n, "schema %d: %d tables, %d indexes, %d "
+		    "triggers", schema_version(), count[0], count[1], count[2]);
+out:
+	sqlite3_finalize(want_all);
+	sqlite3_finalize(want_by);
+	sqlite3_finalize(have_all);
+	sqlite3_finalize(have_by);
+	sqlite3_close(want);
+	return status;
 }

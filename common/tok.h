@@ -186,9 +186,17 @@ int rec_open(struct rec_reader **r, FILE *f, const char *name,
 /*
  * Reads the next record: returns TOK_OK with *got = 1, or TOK_OK with
  * *got = 0 at end of input, or an error (message "line N: column C ...").
- * After an error in one line, the next call reads the next line.
+ * After an error in one line, the next call reads the next line, unless
+ * the reader is broken.
  */
 int rec_next(struct rec_reader *r, int *got, struct tok_err *e);
+/*
+ * 1 once an error has stopped the reader for good: a line longer than
+ * 65536 bytes (not read to its end) or a read error.  What follows cannot
+ * be framed into records, and the next rec_next finds the end: the caller
+ * must refuse the whole input, not skip the line.
+ */
+int rec_broken(const struct rec_reader *r);
 /* 1 when the header names column `col`. */
 int rec_has(const struct rec_reader *r, const char *col);
 /* The current record's value of column `col` (unescaped), or NULL. */
@@ -714,12 +722,13 @@ int tier_of(const struct tok_config *c, int64_t earned, int decimals,
 /* verify.c - recomputes the invariants and the hash chain */
 struct verify_check {
 	const char *name;      /* "sum", "nonnegative", "cache", "chain",
-	                          "prices" */
+	                          "prices", "schema" */
 	int ok;
-	int64_t txid;          /* first bad transaction, 0 when ok */
+	int64_t txid;          /* first bad transaction; 0 when ok, and
+	                          always for cache, prices and schema */
 	char detail[256];      /* why it failed; what was counted if ok */
 };
-#define VERIFY_NCHECKS 5
+#define VERIFY_NCHECKS 6
 struct verify_result {
 	int64_t transactions;
 	int64_t postings;

@@ -1,10 +1,14 @@
 /* verify.c - recomputes what the ledger promises: every transaction sums
- * to zero, no worker ever below zero, the balance cache, the hash chain */
+ * to zero, no worker ever below zero, the balance cache, the hash chains,
+ * and the schema that keeps the ledger append-only */
 #include <string.h>
 
 #include "ledger_priv.h"
 
-enum { CHECK_SUM, CHECK_NONNEG, CHECK_CACHE, CHECK_CHAIN, CHECK_PRICES };
+enum {
+	CHECK_SUM, CHECK_NONNEG, CHECK_CACHE, CHECK_CHAIN, CHECK_PRICES,
+	CHECK_SCHEMA
+};
 
 static void
 flag(struct verify_result *r, int which, int64_t txid, const char *fmt,
@@ -110,6 +114,7 @@ walk_chain(struct ledger *l, struct verify_result *r, struct tok_err *e)
 	    db_prepare_flags(l->db, "SELECT txid, account, amount FROM "
 	    "posting ORDER BY txid, seq", DB_SCAN, &c.st) != DB_OK) {
 		ledger_sqlfail(l, e, "reading transactions");
+		rc = SQLITE_ERROR;
 		goto out;
 	}
 	c.rc = db_step(c.st);
@@ -229,8 +234,9 @@ int
 ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 {
 	static const char *const names[VERIFY_NCHECKS] = {
-		"sum", "nonnegative", "cache", "chain", "prices"
+		"sum", "nonnegative", "cache", "chain", "prices", "schema"
 	};
+	struct verify_check *schema = &r->checks[CHECK_SCHEMA];
 	int64_t changes, bad;
 	char head[65];
 	int i;
@@ -243,6 +249,17 @@ ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 	if (walk_chain(l, r, e) != TOK_OK || walk_accounts(l, r, e) != TOK_OK ||
 	    price_chain_check(l, &changes, &bad, head, e) != TOK_OK)
 		return e->status;
+	/* A trigger dropped or changed leaves the data as it was: only the
+	 * schema shows that the ledger is no longer append-only. */
+	switch (schema_check(l, schema->detail, sizeof(schema->detail), e)) {
+	case TOK_OK:
+		break;
+	case TOK_VERIFY:
+		schema->ok = 0;
+		break;
+	default:
+		return e->status;
+	}
 	if (r->checks[CHECK_CHAIN].ok)
 		snprintf(r->checks[CHECK_CHAIN].detail, sizeof(r->checks[0].detail),
 		    "%lld transaction%s, %lld postings, head %s",

@@ -4,6 +4,9 @@
 
 #include "ledger_priv.h"
 
+/* Times are kept as text, and compared as text, up to the year 9999. */
+#define TIME_MAX INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
+
 static const char *const state_names[] = {
 	[VOTE_OPEN] = "open", [VOTE_PASSED] = "passed",
 	[VOTE_REJECTED] = "rejected", [VOTE_NO_QUORUM] = "no-quorum",
@@ -470,6 +473,12 @@ vote_propose(struct ledger *l, const struct tok_config *c,
 	if (r->closes_given && want.closes <= want.opens)
 		return tok_fail(e, TOK_DATAERR, "closes %s is not after opens",
 		    timestamp_format(want.closes, when, sizeof(when)));
+	/* An opening late in 9999 plus its days: past the year 9999 the
+	 * text no longer sorts, and the ledger's CHECK would refuse it as
+	 * if the ledger were unusable (exit 4). */
+	if (want.closes > TIME_MAX)
+		return tok_fail(e, TOK_DATAERR, "closes %s is past the year "
+		    "9999", timestamp_format(want.closes, when, sizeof(when)));
 	/* A snapshot taken in the past could be picked for whom it favours. */
 	if (strcmp(timestamp_format(want.opens, when, sizeof(when)),
 	    l->recorded) < 0)

@@ -15,6 +15,25 @@ five() {
 	done
 }
 
+# tamper SQL: runs SQL (which drops the append-only triggers in its way)
+# as an attacker who then puts every trigger back as it was, so that the
+# schema check passes and only the data checks can see the edit.
+tamper() {
+	local triggers
+	triggers=$(q "SELECT 'DROP TRIGGER IF EXISTS ' || name || '; ' || sql ||
+	    ';' FROM sqlite_master WHERE type = 'trigger'")
+	q "$1" && q "$triggers"
+}
+
+# clean: the ledger back to $T/clean.db, a copy taken after five.
+clean() {
+	cp "$T/clean.db" "$TOK_DB"
+	rm -f "$TOK_DB-wal" "$TOK_DB-shm"
+}
+
+# The schema row of a ledger as tok made it.
+SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
+
 @test "ledger: created on first write with mode 0600, in WAL, schema 4, tok's application id" {
 	umask 000
 	t tok-earn --ref r1 alice 1
@@ -169,6 +188,8 @@ five() {
 
 @test "ledger: tamper: a posting's amount changed in txid 2 fails verify (exit 5) naming txid 2" {
 	five
+	# The attacker leaves the trigger dropped: the schema check names it
+	# beside what the data checks find.
 	sqlite3 "$TOK_DB" "DROP TRIGGER posting_no_update;
 	    UPDATE posting SET amount = amount + 100 WHERE txid = 2 AND seq = 2;"
 	t tok-report verify
@@ -180,17 +201,20 @@ five() {
 	assert_line --index 3 --regexp "^cache	failed		.*w2"
 	assert_line --index 4 --regexp "^chain	failed	2	."
 	assert_line --index 5 --regexp "^prices	ok		0 price changes"
-	assert_equal "${#lines[@]}" 6
+	# The schema check names an object, not a transaction.
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger posting_no_update is missing')"
+	assert_equal "${#lines[@]}" 7
 	# One line per failed check.
 	assert_stderr_line '^tok-report: verify: sum: txid 2: '
 	assert_stderr_line '^tok-report: verify: cache: .*w2'
 	assert_stderr_line '^tok-report: verify: chain: txid 2: '
-	assert_stderr_lines 3
+	assert_stderr_line '^tok-report: verify: schema: trigger posting_no_update is missing$'
+	assert_stderr_lines 4
 }
 
 @test "ledger: tamper: a memo changed in txid 3 breaks the chain at 3" {
 	five
-	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_update;
+	tamper "DROP TRIGGER txn_no_update;
 	    UPDATE txn SET memo = 'memo 33' WHERE txid = 3;"
 	t tok-report verify
 	assert_failure 5
@@ -198,6 +222,8 @@ five() {
 	assert_line --index 2 "$(printf 'nonnegative\tok\t\t')"
 	assert_line --index 3 "$(printf 'cache\tok\t\t')"
 	assert_line --index 4 --regexp "^chain	failed	3	"
+	# The trigger is back as it was: only the chain can tell.
+	assert_line --index 6 --regexp "$SCHEMA_OK"
 	assert_stderr_lines 1
 	assert_stderr_line '^tok-report: verify: chain: txid 3'
 }
@@ -205,20 +231,23 @@ five() {
 @test "ledger: tamper: a re-hashed forgery still breaks the link to the next one" {
 	five
 	# Change txid 3 and give it a made-up hash: txid 4 no longer follows.
-	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_update;
+	tamper "DROP TRIGGER txn_no_update;
 	    UPDATE txn SET memo = 'forged', hash = printf('%064d', 7) WHERE txid = 3;"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 4 --regexp "^chain	failed	3	"
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+	assert_stderr_lines 1
 }
 
 @test "ledger: tamper: a transaction deleted in the middle is named by the next txid" {
 	five
-	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
+	tamper "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
 	    DELETE FROM posting WHERE txid = 3; DELETE FROM txn WHERE txid = 3;"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 4 --regexp "^chain	failed	4	"
+	assert_line --index 6 --regexp "$SCHEMA_OK"
 	assert_stderr_line '^tok-report: verify: chain: txid 4'
 }
 
@@ -230,6 +259,8 @@ five() {
 	assert_line --index 1 "$(printf 'sum\tok\t\t')"
 	assert_line --index 3 --regexp "^cache	failed		.*w5"
 	assert_line --index 4 --regexp "^chain	ok		5 transactions"
+	# No trigger stands in the way of that edit.
+	assert_line --index 6 --regexp "$SCHEMA_OK"
 	assert_stderr_line '^tok-report: verify: cache: .*w5'
 	assert_stderr_lines 1
 }
@@ -358,13 +389,16 @@ keyed_config() {
 
 @test "ledger: tamper: the last transaction deleted is caught by the balance cache" {
 	five
-	sqlite3 "$TOK_DB" "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
+	tamper "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
 	    DELETE FROM posting WHERE txid = 5; DELETE FROM txn WHERE txid = 5;"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 3 --regexp "^cache	failed		"
 	# The chain alone cannot see it (tok-report(1)): still a valid chain.
 	assert_line --index 4 --regexp "^chain	ok		4 transactions"
+	# Nor can the schema, the triggers put back.
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+	assert_stderr_lines 1
 }
 
 @test "ledger: tamper: postings without their transaction fail the sum check" {
@@ -380,13 +414,107 @@ keyed_config() {
 @test "ledger: tamper: a worker taken below zero fails the nonnegative check" {
 	five
 	# txid 6 takes 3.00 from w1, who has 1.00: balanced, chained, cached.
-	sqlite3 "$TOK_DB" "DROP TRIGGER posting_balance;
+	tamper "DROP TRIGGER posting_balance;
 	    INSERT INTO txn SELECT 6, 'steal', 'earn', date, recorded, actor, '',
 	      NULL, hash, hash FROM txn WHERE txid = 5;
 	    INSERT INTO posting VALUES (6, 1, 'w1', -300), (6, 2, 'platform:issued', 300);"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 2 --regexp "^nonnegative	failed	6	.*w1"
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+}
+
+@test "ledger: tamper: a table, view, index or trigger added fails the schema check naming it" {
+	five
+	q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	cp "$TOK_DB" "$T/clean.db"
+	local sql want
+	while IFS='|' read -r sql want; do
+		clean
+		q "$sql"
+		t tok-report verify
+		assert_failure 5
+		# The data are as they were.
+		assert_line --index 1 "$(printf 'sum\tok\t\t')"
+		assert_line --index 4 --regexp "^chain	ok		5 transactions"
+		assert_line --index 6 "$(printf 'schema\tfailed\t\t%s' "$want")"
+		assert_stderr_line "^tok-report: verify: schema: $want\$"
+		assert_stderr_lines 1
+	done <<-'EOF'
+	CREATE TABLE notes(x)|table notes is not part of a tok ledger
+	CREATE VIEW rich AS SELECT * FROM account_balance|view rich is not part of a tok ledger
+	CREATE INDEX txn_memo ON txn(memo)|index txn_memo is not part of a tok ledger
+	CREATE TRIGGER txn_log AFTER INSERT ON txn BEGIN SELECT 1; END|trigger txn_log is not part of a tok ledger
+	EOF
+	# Nor is it SQLite's own: its statistics (ANALYZE) are no difference.
+	clean
+	q "ANALYZE"
+	assert_equal "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")" 1
+	t tok-report verify
+	assert_success
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+}
+
+@test "ledger: tamper: a trigger replaced, an index or a table dropped: the schema check names it" {
+	five
+	q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	cp "$TOK_DB" "$T/clean.db"
+	# An append-only trigger that no longer refuses: edits go through.
+	q "DROP TRIGGER txn_no_update;
+	    CREATE TRIGGER txn_no_update BEFORE UPDATE ON txn BEGIN SELECT 1; END;"
+	q "UPDATE txn SET memo = memo WHERE txid = 3"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 4 --regexp "^chain	ok		5 transactions"
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger txn_no_update differs from the schema of version 4')"
+	assert_stderr_line '^tok-report: verify: schema: trigger txn_no_update differs from the schema of version 4$'
+	assert_stderr_lines 1
+	# The same trigger with other spacing is other SQL too: the schema is
+	# compared byte for byte.
+	clean
+	q "DROP TRIGGER txn_no_delete;
+	    CREATE TRIGGER txn_no_delete BEFORE DELETE ON txn BEGIN
+	    SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 --regexp '^schema	failed		trigger txn_no_delete differs '
+	# The balance trigger of schema 1, put back in a schema 4 ledger.
+	clean
+	q "DROP TRIGGER posting_balance;
+	    CREATE TRIGGER posting_balance AFTER INSERT ON posting BEGIN
+	      INSERT INTO account_balance(account, amount)
+	      VALUES (new.account, new.amount)
+	      ON CONFLICT(account) DO UPDATE SET amount = amount + excluded.amount;
+	    END;"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 --regexp '^schema	failed		trigger posting_balance differs '
+	# An index dropped is missing.
+	clean
+	q "DROP INDEX posting_account"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 "$(printf 'schema\tfailed\t\tindex posting_account is missing')"
+	# Put back as it was, it passes.
+	q "CREATE INDEX posting_account ON posting(account, txid, amount);"
+	t tok-report verify
+	assert_success
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+	# A table dropped, with its triggers: the table is named first.
+	clean
+	q "DROP TABLE settlement"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttable settlement is missing')"
+	assert_stderr_lines 1
+	# Without a table that verify reads there is nothing to verify: the
+	# ledger is unusable.
+	clean
+	q "DROP TABLE txn"
+	t tok-report verify
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-report: .*: reading transactions: no such table: txn$'
 }
 
 # canonical TXID: the encoding of tok(7), "The hash chain", as hex.
@@ -477,4 +605,10 @@ unhex() {
 	EOF
 	t tok-report verify
 	assert_success
+	# Migrated, the schema is the one a new ledger gets, byte for byte.
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+	local objects="SELECT type, name, tbl_name, sql FROM sqlite_master
+	    ORDER BY name"
+	earn --db "$T/new.db" --ref n-1 dave 1
+	assert_equal "$(q "$objects")" "$(DB="$T/new.db" q "$objects")"
 }

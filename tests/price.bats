@@ -842,25 +842,38 @@ changes() {
 	assert_success
 	assert_line --index 0 "$(printf 'check\tstatus\ttxid\tdetail')"
 	assert_line --index 5 --regexp "^prices	ok		2 price changes, head [0-9a-f]{64}$"
-	assert_equal "${#lines[@]}" 6
+	assert_line --index 6 --regexp '^schema	ok		schema 4: '
+	assert_equal "${#lines[@]}" 7
+	# The attacker puts the trigger back as it was: only the price chain
+	# can tell.
+	local trigger
+	trigger=$(sqlite3 "$TOK_DB" "SELECT sql || ';' FROM sqlite_master
+	    WHERE name = 'price_no_update'")
 	sqlite3 "$TOK_DB" "DROP TRIGGER price_no_update;
-	    UPDATE price_change SET price = 4000000 WHERE id = 2;"
+	    UPDATE price_change SET price = 4000000 WHERE id = 2; $trigger"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 4 --regexp '^chain	ok		'
 	assert_line --index 5 --regexp '^prices	failed		.*price change 2'
+	assert_line --index 6 --regexp '^schema	ok		'
 	assert_stderr_line '^tok-report: verify: prices: .*price change 2'
+	assert_stderr_lines 1
 }
 
 @test "price: verify catches a price change deleted from the middle of the chain" {
 	price set task translation 0.05 --per word
 	price set task translation 0.053
 	price set task translation 0.055 --effective 2027-01-10
+	# The trigger left dropped: the schema check names it as well.
 	sqlite3 "$TOK_DB" "DROP TRIGGER price_no_delete;
 	    DELETE FROM price_change WHERE id = 2;"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 5 --regexp '^prices	failed		.*price change 3'
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger price_no_delete is missing')"
+	assert_stderr_line '^tok-report: verify: prices: .*price change 3'
+	assert_stderr_line '^tok-report: verify: schema: trigger price_no_delete is missing$'
+	assert_stderr_lines 2
 }
 
 @test "price: UPDATE and DELETE of the price book are refused by the schema" {

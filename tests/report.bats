@@ -207,7 +207,7 @@ carol     0.75"
 	assert_line --index 0 "$(printf 'worker\tamount')"
 }
 
-@test "report: verify on a healthy ledger: five checks ok, exit 0" {
+@test "report: verify on a healthy ledger: six checks ok, exit 0" {
 	seed
 	snapshot
 	t tok-report verify
@@ -220,6 +220,7 @@ carol     0.75"
 	cache|ok||
 	chain|ok||5 transactions, 10 postings, head $(chain_head)
 	prices|ok||0 price changes, head $(printf '0%.0s' {1..64})
+	schema|ok||schema 4: 11 tables, 6 indexes, 20 triggers
 	EOF
 	assert_unchanged
 }
@@ -229,6 +230,7 @@ carol     0.75"
 	t tok-report verify
 	assert_success
 	assert_line --index 4 --regexp "^chain	ok		0 transactions, 0 postings"
+	assert_line --index 6 "$(printf 'schema\tok\t\tschema 4: 11 tables, 6 indexes, 20 triggers')"
 }
 
 @test "report: an option of another report is a usage error" {
@@ -297,6 +299,14 @@ carol     0.75"
 	assert_line --index 0 '{"check":"sum","status":"ok","txid":null,"detail":""}'
 	assert_line --index 2 '{"check":"cache","status":"ok","txid":null,"detail":""}'
 	assert_line --index 3 "{\"check\":\"chain\",\"status\":\"ok\",\"txid\":null,\"detail\":\"5 transactions, 10 postings, head $(chain_head)\"}"
+	assert_line --index 5 '{"check":"schema","status":"ok","txid":null,"detail":"schema 4: 11 tables, 6 indexes, 20 triggers"}'
+	assert_equal "${#lines[@]}" 6
+	# Failed, the schema row names the object in detail; txid stays null.
+	q "DROP TRIGGER txn_no_update"
+	t tok-report --format json verify
+	assert_failure 5
+	assert_line --index 5 '{"check":"schema","status":"failed","txid":null,"detail":"trigger txn_no_update is missing"}'
+	assert_stderr_line '^tok-report: verify: schema: trigger txn_no_update is missing$'
 }
 
 @test "report: standard output that cannot be written is exit 4" {

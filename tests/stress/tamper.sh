@@ -4,16 +4,20 @@
 #
 # Builds a ledger of every kind of transaction, then makes EDITS random
 # edits to copies of it with sqlite3, as an attacker with write access to
-# the file would (dropping the append-only triggers first): amounts,
-# accounts, other fields, hashes, deleted, inserted, forged and reordered
-# rows, the balance cache, the price book, the triggers themselves.
-# tok-report verify must fail each (exit 5) and name the first affected
-# transaction: the one edited, or for a deletion the one after the gap.
+# the file would (dropping the append-only triggers first, and putting
+# them back as they were after): amounts, accounts, other fields, hashes,
+# deleted, inserted, forged and reordered rows, the balance cache, the
+# price book.  tok-report verify must fail each (exit 5) and name the
+# first affected transaction: the one edited, or for a deletion the one
+# after the gap; its schema check must pass, the triggers being back.
+# One more kind of edit drops a trigger and does nothing else: the schema
+# check must fail.
 #
 # With -H, RECOMPUTE more trials play the attacker who also recomputes
-# every plain SHA-256 hash from the edit to the head: a plain ledger
-# cannot tell (verify passes, as it must: that is what the key is for),
-# a ledger keyed with an HMAC key file must still fail naming the edit.
+# every plain SHA-256 hash from the edit to the head, and puts the
+# triggers back: a plain ledger cannot tell (verify passes, as it must:
+# that is what the key is for), a ledger keyed with an HMAC key file must
+# still fail naming the edit.
 #
 # usage: tamper.sh [-k] [-n EDITS] [-H RECOMPUTE] [-x KIND] [-s SEED]
 #                  [-b BINDIR] [-d DIR]
@@ -103,17 +107,21 @@ unset TOK_DB TOK_CONFIG
 sqlite3 -batch -separator ' ' "$dir/plain.db" "
 	SELECT 'P', txid, seq, account, amount FROM posting ORDER BY txid, seq;
 	SELECT 'N', max(txid) FROM txn;
-	SELECT 'C', count(*) FROM price_change;" >"$dir/shape" ||
+	SELECT 'C', count(*) FROM price_change;
+	SELECT 'T', name, sql FROM sqlite_master WHERE type = 'trigger';" \
+    >"$dir/shape" ||
     { echo "tamper.sh: cannot read the ledger" >&2; exit 2; }
 
 # The edits: edit.I.sql for each, and a manifest line "I KIND EXPECT"
 # where EXPECT is the txid verify must name first, or the check that
-# must fail when no transaction is touched (cache, prices, any).
+# must fail when no transaction is touched (cache, prices, schema).
 mkdir -p "$dir/edits"
 awk -v n="$edits" -v seed="$seed" -v exclude="$exclude" -v d="$dir/edits" '
 $1 == "P" { acct[$2, $3] = $4; amt[$2, $3] = $5; np[$2] = $3; next }
 $1 == "N" { last = $2; next }
 $1 == "C" { prices = $2; next }
+# A trigger and its SQL (one line: the migrations have no newlines).
+$1 == "T" { tsql[$2] = substr($0, length($1 " " $2 " ") + 1); next }
 function pick(lo, hi) { return lo + int(rand() * (hi - lo + 1)) }
 function q(s) { gsub(/\047/, "\047\047", s); return "\047" s "\047" }
 END {
@@ -125,9 +133,16 @@ END {
 		for (j = 1; j <= nk; j++)
 			if (kinds[j] == ex[i])
 				kinds[j] = ""
-	unlock = "DROP TRIGGER txn_no_update; DROP TRIGGER txn_no_delete;" \
-	    " DROP TRIGGER posting_no_update; DROP TRIGGER posting_no_delete;" \
-	    " DROP TRIGGER price_no_update;\n"
+	# The triggers in the way of the edits, dropped before and put back
+	# as they were after.
+	nu = split("txn_no_update txn_no_delete posting_no_update " \
+	    "posting_no_delete price_no_update", unlocked, " ")
+	unlock = relock = ""
+	for (i = 1; i <= nu; i++) {
+		unlock = unlock "DROP TRIGGER " unlocked[i] "; "
+		relock = relock "\n" tsql[unlocked[i]] ";"
+	}
+	unlock = unlock "\n"
 	split("txn_no_update txn_no_delete posting_no_update " \
 	    "posting_no_delete balance_no_delete price_no_update " \
 	    "price_no_delete hold_no_update payout_no_delete", triggers, " ")
@@ -137,6 +152,7 @@ END {
 		f = d "/edit." e ".sql"
 		sql = unlock
 		expect = k
+		lock = relock
 		if (kind == "amount") {
 			s = pick(1, np[k])
 			delta = amt[k, s] == 1 ? 1 : -1
@@ -209,22 +225,26 @@ END {
 			sql = sprintf("UPDATE account_balance SET amount = amount" \
 			    " + 1 WHERE account = \047w%02d\047;", pick(0, 11))
 			expect = "cache"
+			lock = ""
 		} else if (kind == "price") {
 			sql = sql sprintf("UPDATE price_change SET price = price" \
 			    " + 1 WHERE id = %d;", pick(1, prices))
 			expect = "prices"
 		} else if (kind == "trigger") {
 			sql = sprintf("DROP TRIGGER %s;", triggers[pick(1, 9)])
-			expect = "any"
+			expect = "schema"
+			lock = ""
 		}
-		print sql > f
+		print sql lock > f
 		close(f)
 		print e, kind, expect
 	}
 }' "$dir/shape" >"$dir/manifest"
 
 # verdict EXPECT: reads verify's exit status (rc) and output; prints
-# "caught", "missed" (exit 0) or "X why".
+# "caught", "missed" (exit 0) or "X why".  The schema check must fail
+# when EXPECT is schema, and pass otherwise: the attacker put the
+# triggers back.
 verdict() {
 	if [ "$rc" -eq 0 ]; then
 		echo missed
@@ -233,12 +253,14 @@ verdict() {
 	[ "$rc" -eq 5 ] || { echo "X exit $rc: $(head -n 1 "$dir/v.err")"; return; }
 	awk -F'\t' -v want="$1" '
 	NR > 1 && $2 == "failed" {
-		failed[$1] = 1
+		failed[$1] = $4
 		if ($3 != "" && (first == "" || $3 + 0 < first + 0))
 			first = $3
 	}
 	END {
-		if (want == "any" || (want in failed) ||
+		if (want != "schema" && ("schema" in failed))
+			print "X schema check failed: " failed["schema"]
+		else if ((want in failed) ||
 		    (want ~ /^[0-9]+$/ && first == want))
 			print "caught"
 		else
@@ -315,6 +337,10 @@ while [ "$i" -le "$recompute" ]; do
 		other=$(sqlite3 -batch "$dir/t.db" "SELECT account FROM posting
 		    WHERE txid = $k AND account <> '$worker'
 		    ORDER BY account NOT GLOB 'platform:*', seq LIMIT 1")
+		# The triggers the edit and the rehash drop, to put back.
+		restore=$(sqlite3 -batch "$dir/t.db" "SELECT sql || ';'
+		    FROM sqlite_master WHERE name IN ('posting_no_update',
+		    'txn_no_update')")
 		if ! sqlite3 -batch "$dir/t.db" "DROP TRIGGER posting_no_update;
 		    UPDATE posting SET amount = amount + 100000 WHERE txid = $k
 		        AND account = '$worker';
@@ -324,7 +350,8 @@ while [ "$i" -le "$recompute" ]; do
 		        WHERE account = '$worker';
 		    UPDATE account_balance SET amount = amount - 100000
 		        WHERE account = '$other';" 2>"$dir/e.err" ||
-		    ! recompute "$dir/t.db" "$k" 2>>"$dir/e.err"; then
+		    ! recompute "$dir/t.db" "$k" 2>>"$dir/e.err" ||
+		    ! sqlite3 -batch "$dir/t.db" "$restore" 2>>"$dir/e.err"; then
 			echo "X rehash-$which: txid $k: $(head -n 1 "$dir/e.err")"
 			continue
 		fi
