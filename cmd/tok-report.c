@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -24,7 +25,8 @@ static const char usage[] =
     "       tok-report [common options] journal [--from DATE] "
     "[--to DATE]\n"
     "       tok-report [common options] verify\n"
-    "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
+    "       tok-report [common options] copy DEST\n"
+    "common options: [--db FILE|URL] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 
@@ -49,7 +51,7 @@ static const struct option longopts[] = {
 };
 
 static const char reports[] = "balance, balances, statement, tiers, "
-    "payouts, expiring, supply, concentration, journal, verify";
+    "payouts, expiring, supply, concentration, journal, verify, copy";
 
 struct report {
 	struct cli cli;
@@ -388,6 +390,62 @@ cmd_verify(struct report *r)
 	close_out(r, status);
 }
 
+static const struct out_col copy_cols[] = {
+	{ "table", 0 }, { "rows", COL_NUM },
+};
+
+/* Removes a file ledger this copy made, when the copy failed. */
+static void
+remove_made(const char *dest, int existed)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char f[4200];
+	size_t i;
+
+	if (existed || ledger_is_pg(dest))
+		return;
+	for (i = 0; i < 3; i++) {
+		snprintf(f, sizeof(f), "%s%s", dest, suffix[i]);
+		unlink(f);
+	}
+}
+
+/* The whole ledger into DEST, which gets the original's decimals. */
+static void
+cmd_copy(struct report *r, const char *dest)
+{
+	struct tok_config c = *cli_config(&r->cli);
+	struct ledger_opts o = { dest, r->cli.wait, &c };
+	int existed = ledger_is_pg(dest) || access(dest, F_OK) == 0;
+	struct copy_result res;
+	struct ledger *to;
+	struct tok_err e;
+	char rows[24];
+	int i, status;
+
+	open_read(r);
+	c.token_decimals = r->decimals;
+	if (ledger_open(&to, LEDGER_WRITE, &o, &e) != TOK_OK) {
+		remove_made(dest, existed);
+		die_err(&e);
+	}
+	status = ledger_copy(r->ledger, to, &res, &e);
+	ledger_close(to);
+	if (status != TOK_OK) {
+		remove_made(dest, existed);
+		die_err(&e);
+	}
+	r->out = cli_out(&r->cli, stdout, copy_cols, 2);
+	for (i = 0; i < COPY_NTABLES; i++) {
+		snprintf(rows, sizeof(rows), "%lld",
+		    (long long)res.tables[i].rows);
+		if (out_row(r->out, (const char *const[]){ res.tables[i].name,
+		    rows }, &e) != TOK_OK)
+			die_err(&e);
+	}
+	close_out(r, TOK_OK);
+}
+
 static const struct out_col supply_cols[] = {
 	{ "figure", 0 }, { "amount", COL_NUM }, { "money", COL_NUM },
 	{ "currency", 0 }, { "rate", COL_NUM },
@@ -642,6 +700,8 @@ main(int argc, char *argv[])
 		cmd_journal(&r);
 	else if (strcmp(cmd, "verify") == 0 && argc == 1)
 		cmd_verify(&r);
+	else if (strcmp(cmd, "copy") == 0 && argc == 2)
+		cmd_copy(&r, argv[1]);
 	else if (!one_of(cmd, reports))
 		die(TOK_USAGE, "unknown report \"%s\" (%s)", cmd, reports);
 	usage_die(&r.cli);

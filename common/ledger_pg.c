@@ -19,7 +19,6 @@
 #include "db_pg.h"
 #include "ledger_priv.h"
 
-int schema_pg_migrate(struct ledger *l, int from, struct tok_err *e);
 
 int
 ledger_is_pg(const char *path)
@@ -209,4 +208,5 @@ pg_migrate(struct ledger *l, struct tok_err *e)
 
 const struct ledger_engine ledger_pg = {
 	pg_open, pg_version, pg_migrate, pg_begin_write, pg_begin_read,
+	schema_pg_check,
 };

@@ -42,6 +42,10 @@ struct ledger_engine {
 	int (*begin_write)(struct ledger *l, struct tok_err *e);
 	/* BEGIN for reads that all see one snapshot. */
 	int (*begin_read)(struct ledger *l, struct tok_err *e);
+	/* verify's schema check: TOK_VERIFY with the first difference from
+	 * what the migrations make in detail, or its summary when none. */
+	int (*schema_check)(struct ledger *l, char *detail, size_t n,
+	    struct tok_err *e);
 };
 
 extern const struct ledger_engine ledger_sqlite, ledger_pg;
@@ -115,6 +119,11 @@ int schema_migrate(struct ledger *l, int from, struct tok_err *e);
  * summary in detail; TOK_VERIFY with the first difference in detail,
  * naming the object ("trigger txn_no_update is missing"); another status,
  * detail untouched, when a schema cannot be read. */
-int schema_check(struct ledger *l, char *detail, size_t n, struct tok_err *e);
+int schema_sqlite_check(struct ledger *l, char *detail, size_t n,
+    struct tok_err *e);
+/* schema_pg.c: the PostgreSQL schema. */
+int schema_pg_migrate(struct ledger *l, int from, struct tok_err *e);
+int schema_pg_check(struct ledger *l, char *detail, size_t n,
+    struct tok_err *e);
 
 #endif

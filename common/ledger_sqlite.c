@@ -227,5 +227,5 @@ sqlite_migrate(struct ledger *l, struct tok_err *e)
 
 const struct ledger_engine ledger_sqlite = {
 	sqlite_open, sqlite_version, sqlite_migrate, sqlite_begin_write,
-	sqlite_begin_read,
+	sqlite_begin_read, schema_sqlite_check,
 };

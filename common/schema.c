@@ -2,6 +2,7 @@
  * that a ledger's schema is the one they make */
 #include <string.h>
 
+#include "db_sqlite.h"
 #include "ledger_priv.h"
 
 /* 'tok1' in PRAGMA application_id marks a file as a tok ledger. */
@@ -10,7 +11,7 @@ const int tok_application_id = 0x746f6b31;
 /*
  * migrations[i] takes a ledger from user_version i to i + 1.  Append
  * only: a released step is never edited, a change is a new step.  Not even
- * its spacing: schema_check compares a ledger's schema with what they
+ * its spacing: schema_sqlite_check compares a ledger's schema with what they
  * make, byte for byte.
  */
 static const char *const migrations[] = {
@@ -224,7 +225,7 @@ schema_migrate(struct ledger *l, int from, struct tok_err *e)
 }
 
 /*
- * What schema_check compares: every object in sqlite_master, SQLite's own
+ * What schema_sqlite_check compares: every object in sqlite_master, SQLite's own
  * (automatic indexes) included, but for the statistics an ANALYZE may
  * add, which change no rule of the ledger.
  */
@@ -353,9 +354,10 @@ walk_schema(sqlite3_stmt *all, sqlite3_stmt *by_name, const char *lacking,
 }
 
 int
-schema_check(struct ledger *l, char *detail, size_t n, struct tok_err *e)
+schema_sqlite_check(struct ledger *l, char *detail, size_t n,
+    struct tok_err *e)
 {
-	sqlite3 *want = NULL, *have = l->db;
+	sqlite3 *want = NULL, *have = db_sqlite_handle(l->db);
 	sqlite3_stmt *want_all = NULL, *want_by = NULL, *have_all = NULL,
 	    *have_by = NULL;
 	int count[3] = { 0 }, unused[3] = { 0 }, diff = 0, rc, status = TOK_OK;

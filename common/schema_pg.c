@@ -8,9 +8,20 @@
  * PostgreSQL ledgers begin at schema version 4, made in one step; a later
  * version adds a step here and in schema.c.
  */
+#include <string.h>
+
 #include "ledger_priv.h"
 
 #define TEXT " text COLLATE \"C\" NOT NULL"
+
+/* The bodies of the trigger functions, as the check compares them. */
+#define APPEND_ONLY_BODY "BEGIN RAISE EXCEPTION 'the tok ledger is append-only'; END"
+#define BALANCE_BODY "BEGIN" \
+	"  INSERT INTO account_balance(account, amount)" \
+	"  VALUES (NEW.account, 0) ON CONFLICT (account) DO NOTHING;" \
+	"  UPDATE account_balance SET amount = amount + NEW.amount" \
+	"  WHERE account = NEW.account;" \
+	"  RETURN NULL; END"
 
 /* The triggers that keep one table append-only. */
 #define APPEND_ONLY(t) \
@@ -53,14 +64,9 @@ static const char schema_v4[] =
 	"  CHECK (account LIKE 'platform:%' OR amount >= 0)"
 	");"
 	"CREATE FUNCTION tok_append_only() RETURNS trigger LANGUAGE plpgsql AS"
-	"  $$BEGIN RAISE EXCEPTION 'the tok ledger is append-only'; END$$;"
+	"  $$" APPEND_ONLY_BODY "$$;"
 	"CREATE FUNCTION tok_posting_balance() RETURNS trigger"
-	"  LANGUAGE plpgsql AS $$BEGIN"
-	"  INSERT INTO account_balance(account, amount)"
-	"  VALUES (NEW.account, 0) ON CONFLICT (account) DO NOTHING;"
-	"  UPDATE account_balance SET amount = amount + NEW.amount"
-	"  WHERE account = NEW.account;"
-	"  RETURN NULL; END$$;"
+	"  LANGUAGE plpgsql AS $$" BALANCE_BODY "$$;"
 	"CREATE TRIGGER posting_balance AFTER INSERT ON posting"
 	"  FOR EACH ROW EXECUTE FUNCTION tok_posting_balance();"
 	APPEND_ONLY("txn")
@@ -177,4 +183,245 @@ schema_pg_migrate(struct ledger *l, int from, struct tok_err *e)
 	    "INSERT INTO tok_ledger VALUES (%d, %d)", tok_application_id,
 	    schema_version());
 	return ledger_exec(l, sql, e);
+}
+
+/*
+ * verify's schema check on PostgreSQL compares what keeps the ledger
+ * append-only and its cache true: the tables, every trigger (on its
+ * table, enabled, calling the function it should) and the functions'
+ * bodies.  Constraints and indexes are not compared.
+ */
+static const char *const tables[] = {
+	"account_balance", "hold", "meta", "outcome", "payout", "posting",
+	"price_change", "proposal", "settlement", "tok_ledger", "txn", "vote",
+};
+static const char *const append_only[] = {
+	"hold", "outcome", "payout", "posting", "price_change", "proposal",
+	"settlement", "txn", "vote",
+};
+
+/* The function trigger `name` on `table` must call, or NULL when tok
+ * makes no such trigger. */
+static const char *
+trigger_function(const char *table, const char *name)
+{
+	static const char *const kinds[] = { "_no_update", "_no_delete",
+	    "_no_truncate" };
+	size_t i, k, len;
+
+	if (strcmp(table, "posting") == 0 && strcmp(name, "posting_balance") == 0)
+		return "tok_posting_balance";
+	if (strcmp(table, "account_balance") == 0 &&
+	    (strcmp(name, "balance_no_delete") == 0 ||
+	    strcmp(name, "balance_no_truncate") == 0))
+		return "tok_append_only";
+	for (i = 0; i < sizeof(append_only) / sizeof(*append_only); i++) {
+		len = strlen(append_only[i]);
+		if (strcmp(table, append_only[i]) != 0 ||
+		    strncmp(name, table, len) != 0)
+			continue;
+		for (k = 0; k < 3; k++)
+			if (strcmp(name + len, kinds[k]) == 0)
+				return "tok_append_only";
+	}
+	return NULL;
+}
+
+static int
+known_table(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(*tables); i++)
+		if (strcmp(name, tables[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Runs sql and calls fn for each row until fn sets *diff. */
+static int
+each_row(struct ledger *l, const char *sql, void (*fn)(struct db_stmt *,
+    char *, size_t, int *, int *), char *detail, size_t n, int *diff,
+    int *count, struct tok_err *e)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (db_prepare(l->db, sql, &st) != DB_OK)
+		return ledger_sqlfail(l, e, "reading the schema");
+	while (!*diff && (rc = db_step(st)) == DB_ROW)
+		fn(st, detail, n, diff, count);
+	db_finalize(st);
+	if (!*diff && rc != DB_DONE)
+		return ledger_sqlfail(l, e, "reading the schema");
+	return TOK_OK;
+}
+
+static void
+table_row(struct db_stmt *st, char *detail, size_t n, int *diff, int *count)
+{
+	if (!known_table(db_text(st, 0))) {
+		snprintf(detail, n, "table %.64s is not part of a tok ledger",
+		    db_text(st, 0));
+		*diff = 1;
+	}
+	(*count)++;
+}
+
+static void
+trigger_row(struct db_stmt *st, char *detail, size_t n, int *diff,
+    int *count)
+{
+	const char *table = db_text(st, 0), *name = db_text(st, 1);
+	const char *fn = trigger_function(table, name);
+
+	if (fn == NULL)
+		snprintf(detail, n, "trigger %.64s on %.64s is not part of a "
+		    "tok ledger", name, table);
+	else if (strcmp(db_text(st, 2), fn) != 0)
+		snprintf(detail, n, "trigger %.64s calls %.64s, not %s", name,
+		    db_text(st, 2), fn);
+	else if (strcmp(db_text(st, 3), "O") != 0)
+		snprintf(detail, n, "trigger %.64s is disabled", name);
+	else {
+		(*count)++;
+		return;
+	}
+	*diff = 1;
+}
+
+static void
+function_row(struct db_stmt *st, char *detail, size_t n, int *diff,
+    int *count)
+{
+	const char *name = db_text(st, 0), *body = db_text(st, 1);
+	const char *want = strcmp(name, "tok_append_only") == 0 ?
+	    APPEND_ONLY_BODY : BALANCE_BODY;
+
+	if (strcmp(body, want) != 0) {
+		snprintf(detail, n, "function %s differs from the schema of "
+		    "version %d", name, schema_version());
+		*diff = 1;
+	}
+	(*count)++;
+}
+
+#define IN_SCHEMA " n.nspname = current_schema() "
+
+/* The i-th trigger tok makes, as "table" and "name"; 0 past the last. */
+static int
+expected_trigger(size_t i, char *table, char *name, size_t n)
+{
+	static const char *const kinds[] = { "no_update", "no_delete",
+	    "no_truncate" };
+	static const char *const own[][2] = {
+		{ "posting", "posting_balance" },
+		{ "account_balance", "balance_no_delete" },
+		{ "account_balance", "balance_no_truncate" },
+	};
+	size_t nown = sizeof(own) / sizeof(*own);
+
+	if (i < nown) {
+		snprintf(table, n, "%s", own[i][0]);
+		snprintf(name, n, "%s", own[i][1]);
+		return 1;
+	}
+	i -= nown;
+	if (i >= 3 * sizeof(append_only) / sizeof(*append_only))
+		return 0;
+	snprintf(table, n, "%s", append_only[i / 3]);
+	snprintf(name, n, "%s_%s", append_only[i / 3], kinds[i % 3]);
+	return 1;
+}
+
+/* Names the first trigger tok makes that the ledger lacks. */
+static int
+missing_trigger(struct ledger *l, char *detail, size_t n, int *diff,
+    struct tok_err *e)
+{
+	struct db_stmt *st = NULL;
+	char table[64], name[64];
+	size_t i;
+	int rc = DB_ROW;
+
+	if (db_prepare(l->db, "SELECT 1 FROM pg_catalog.pg_trigger t JOIN "
+	    "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN "
+	    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE"
+	    IN_SCHEMA "AND c.relname = ?1 AND t.tgname = ?2", &st) != DB_OK)
+		return ledger_sqlfail(l, e, "reading the schema");
+	for (i = 0; rc == DB_ROW && expected_trigger(i, table, name,
+	    sizeof(table)); i++) {
+		db_reset(st);
+		db_bind_text(st, 1, table);
+		db_bind_text(st, 2, name);
+		if ((rc = db_step(st)) == DB_DONE) {
+			snprintf(detail, n, "trigger %s on %s is missing", name,
+			    table);
+			*diff = 1;
+		}
+	}
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? TOK_OK :
+	    ledger_sqlfail(l, e, "reading the schema");
+}
+
+/* A table tok makes that the ledger lacks. */
+static int
+missing_table(struct ledger *l, char *detail, size_t n, int *diff,
+    struct tok_err *e)
+{
+	struct db_stmt *st = NULL;
+	size_t i;
+	int rc = DB_ROW;
+
+	if (db_prepare(l->db, "SELECT CASE WHEN to_regclass(?1) IS NULL THEN "
+	    "0 ELSE 1 END", &st) != DB_OK)
+		return ledger_sqlfail(l, e, "reading the schema");
+	for (i = 0; !*diff && i < sizeof(tables) / sizeof(*tables); i++) {
+		db_reset(st);
+		db_bind_text(st, 1, tables[i]);
+		if ((rc = db_step(st)) != DB_ROW)
+			break;
+		if (db_int(st, 0) == 0) {
+			snprintf(detail, n, "table %s is missing", tables[i]);
+			*diff = 1;
+		}
+	}
+	db_finalize(st);
+	return rc == DB_ROW ? TOK_OK : ledger_sqlfail(l, e,
+	    "reading the schema");
+}
+
+int
+schema_pg_check(struct ledger *l, char *detail, size_t n, struct tok_err *e)
+{
+	int diff = 0, ntables = 0, ntriggers = 0, nfunctions = 0;
+
+	if (missing_table(l, detail, n, &diff, e) != TOK_OK ||
+	    (!diff && missing_trigger(l, detail, n, &diff, e) != TOK_OK) ||
+	    each_row(l, "SELECT c.relname FROM pg_catalog.pg_class c JOIN "
+	    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE"
+	    IN_SCHEMA "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1",
+	    table_row, detail, n, &diff, &ntables, e) != TOK_OK ||
+	    each_row(l, "SELECT c.relname, t.tgname, p.proname, "
+	    "t.tgenabled::text FROM pg_catalog.pg_trigger t JOIN "
+	    "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN "
+	    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN "
+	    "pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE" IN_SCHEMA
+	    "AND NOT t.tgisinternal ORDER BY 1, 2", trigger_row, detail, n,
+	    &diff, &ntriggers, e) != TOK_OK ||
+	    each_row(l, "SELECT p.proname, p.prosrc FROM pg_catalog.pg_proc p "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE"
+	    IN_SCHEMA "AND p.proname IN ('tok_append_only', "
+	    "'tok_posting_balance') ORDER BY 1", function_row, detail, n,
+	    &diff, &nfunctions, e) != TOK_OK)
+		return e->status;
+	if (!diff && nfunctions != 2)
+		snprintf(detail, n, "a trigger function is missing");
+	else if (!diff) {
+		snprintf(detail, n, "schema %d: %d tables, %d triggers",
+		    schema_version(), ntables, ntriggers);
+		return TOK_OK;
+	}
+	return TOK_VERIFY;
 }

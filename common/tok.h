@@ -739,6 +739,22 @@ struct verify_result {
  * another status when the ledger could not be read. */
 int ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e);
 
+/* copy.c - a whole ledger into a new one (SQLite to PostgreSQL, or
+ * back): every row with its ids and hashes, the balance cache made again,
+ * verified before it commits.  `from` is read in one snapshot
+ * (ledger_begin_read); `to` must hold no transactions, prices or
+ * proposals yet. */
+#define COPY_NTABLES 10
+struct copy_result {
+	struct {
+		const char *name;
+		int64_t rows;
+	} tables[COPY_NTABLES];
+	struct verify_result from, to;
+};
+int ledger_copy(struct ledger *from, struct ledger *to, struct copy_result *r,
+    struct tok_err *e);
+
 /* term.c - the terminal */
 /* Columns: $COLUMNS, else the window of fd (< 0: none), else 0 = unknown. */
 size_t term_width(int fd);

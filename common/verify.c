@@ -114,7 +114,7 @@ walk_chain(struct ledger *l, struct verify_result *r, struct tok_err *e)
 	    db_prepare_flags(l->db, "SELECT txid, account, amount FROM "
 	    "posting ORDER BY txid, seq", DB_SCAN, &c.st) != DB_OK) {
 		ledger_sqlfail(l, e, "reading transactions");
-		rc = SQLITE_ERROR;
+		rc = DB_ERROR;
 		goto out;
 	}
 	c.rc = db_step(c.st);
@@ -251,7 +251,8 @@ ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 		return e->status;
 	/* A trigger dropped or changed leaves the data as it was: only the
 	 * schema shows that the ledger is no longer append-only. */
-	switch (schema_check(l, schema->detail, sizeof(schema->detail), e)) {
+	switch (l->engine->schema_check(l, schema->detail,
+	    sizeof(schema->detail), e)) {
 	case TOK_OK:
 		break;
 	case TOK_VERIFY:
