@@ -103,6 +103,11 @@ stress: deps
 	$(MAKE) stress-deps
 	$(STRESS_ENV) sh tests/stress/run.sh
 
+# The same suite against a throwaway PostgreSQL server (tests/pg/check.sh).
+check-pg: deps
+	$(MAKE) all
+	TOK_BIN=$(abspath $(B)) sh tests/pg/check.sh
+
 # A representative part of the suite under valgrind --leak-check=full.
 valgrind: deps
 	$(MAKE) all
@@ -162,6 +167,6 @@ clean:
 	rm -rf bin obj bin-broken obj-broken bin-san obj-san demo $(B) $(O) \
 		$(B)-broken $(O)-broken
 
-.PHONY: all deps check lint fuzz fuzz-replay demo bench install uninstall \
+.PHONY: all deps check check-pg lint fuzz fuzz-replay demo bench install uninstall \
 	clean stress stress-deps valgrind
 .PRECIOUS: $(O)/cmd/%.o

@@ -40,44 +40,60 @@ has_password(const char *url)
 	return found;
 }
 
-/* url as messages show it: without a password, in user:password@ or in
- * a password= parameter. */
+/* Appends c to out[*o], keeping room for the NUL; once something does
+ * not fit, nothing more is added, so what is shown is a prefix. */
 static void
-redact(const char *url, char *out, size_t n)
+put(char *out, size_t n, size_t *o, const char *c, size_t len)
 {
-	const char *host = strstr(url, "://") + 3, *p;
-	size_t end = strcspn(host, "/?"), i, o = 0;
-	const char *at = NULL, *colon = NULL;
+	if (*o >= n)
+		return;
+	if (*o + len >= n) {
+		out[*o] = '\0';
+		*o = n;
+		return;
+	}
+	memcpy(out + *o, c, len);
+	*o += len;
+}
+void
+ledger_url_shown(const char *url, char *out, size_t n)
+{
+	const char *p = strstr(url, "://"), *host, *at = NULL, *colon = NULL;
+	size_t end, o = 0, i;
 
+	if (n == 0)
+		return;
+	host = p != NULL ? p + 3 : url;
+	end = strcspn(host, "/?");
 	for (p = host; p < host + end; p++)
 		if (*p == '@')
 			at = p;
-	for (p = host; at != NULL && p < at; p++)
-		if (*p == ':') {
+	for (p = host; at != NULL && p < at && colon == NULL; p++)
+		if (*p == ':')
 			colon = p;
-			break;
-		}
-	for (i = 0; url[i] != '\0' && o + 4 < n; i++) {
+	for (i = 0; url[i] != '\0'; i++) {
 		if (colon != NULL && url + i == colon)
-			i = (size_t)(at - url);
+			i = (size_t)(at - url);   /* skips ":password" */
 		if ((url[i] == '?' || url[i] == '&') &&
 		    strncmp(url + i + 1, "password=", 9) == 0) {
-			o += (size_t)snprintf(out + o, n - o, "%cpassword=***",
-			    url[i]);
-			i += 10 + strcspn(url + i + 10, "&");
-			if (url[i] == '\0')
-				break;
+			put(out, n, &o, url + i, 10);
+			put(out, n, &o, "***", 3);
+			/* On to the value's last byte: the next is looked at
+			 * afresh, as it may begin another password=. */
+			i += 9 + strcspn(url + i + 10, "&");
+			continue;
 		}
-		out[o++] = url[i];
+		put(out, n, &o, url + i, 1);
 	}
-	out[o] = '\0';
+	if (o < n)
+		out[o] = '\0';
 }
 
 int
 ledger_pg_target(struct ledger *l, const char *url, int from_argv,
     struct tok_err *e)
 {
-	redact(url, l->path, sizeof(l->path));
+	ledger_url_shown(url, l->path, sizeof(l->path));
 	if (from_argv && has_password(url))
 		return tok_fail(e, TOK_USAGE, "--db %s: a password in the URL "
 		    "shows in ps; put it in ~/.pgpass (or PGPASSFILE), or the "

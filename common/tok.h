@@ -255,6 +255,9 @@ int64_t ledger_today(const struct ledger *l);
 int ledger_decimals(const struct ledger *l);
 /* Whether a ledger path is a postgresql:// or postgres:// URL. */
 int ledger_is_pg(const char *path);
+/* A ledger URL as messages show it: the password of user:password@ and
+ * of a password= parameter left out. */
+void ledger_url_shown(const char *url, char *out, size_t n);
 /* Resolves the ledger path of section 4 into buf. */
 int ledger_find(const char *opt, char *buf, size_t len, struct tok_err *e);
 /* Write transactions: BEGIN IMMEDIATE ... COMMIT or ROLLBACK. */

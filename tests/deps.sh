@@ -14,6 +14,10 @@ has pkg-config || need pkg-config
 has_pc sqlite3 || need libsqlite3-dev
 has_pc yaml-0.1 || need libyaml-dev
 has_pc libcrypto || need libssl-dev
+has_pc libpq || need libpq-dev
+# make check-pg and make bench start a throwaway PostgreSQL server.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql
+has psql || need postgresql-client
 has sqlite3 || need sqlite3
 has bats || need bats
 [ -f /usr/lib/bats/bats-support/load.bash ] || need bats-support
