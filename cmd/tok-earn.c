@@ -17,7 +17,7 @@ static const char usage[] =
     "                [--kind KIND] [--units N] [--skip-invalid] "
     "[--rejects FILE]\n"
     "                [common options] FILE | -\n"
-    "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
+    "common options: [--db FILE|URL] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 

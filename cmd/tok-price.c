@@ -16,7 +16,7 @@ static const char usage[] =
     "       tok-price [common options] history NAME [--chart [--ascii]]\n"
     "       tok-price [common options] quote NAME [UNITS]\n"
     "       tok-price [common options] import [-n] FILE.yaml\n"
-    "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
+    "common options: [--db FILE|URL] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 

@@ -21,7 +21,7 @@ static const char usage[] =
     "                 [--skip-invalid --rejects FILE] FILE | -\n"
     "       tok-spend [common options] settle [-n] FILE | -\n"
     "       tok-spend [common options] expire [-n] [--as-of DATE]\n"
-    "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
+    "common options: [--db FILE|URL] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 

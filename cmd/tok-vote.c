@@ -18,7 +18,7 @@ static const char usage[] =
     "       tok-vote [common options] cast [-n] "
     "[--skip-invalid --rejects FILE] FILE | -\n"
     "       tok-vote [common options] close [-n] ID | --due\n"
-    "common options: [--db FILE] [--config FILE] [--wait SECONDS]\n"
+    "common options: [--db FILE|URL] [--config FILE] [--wait SECONDS]\n"
     "                [--format table|tsv|csv|json] [-h | --help] "
     "[--version]\n";
 

@@ -27,6 +27,8 @@ complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a supply
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a concentration -d 'Gini, top shares, HHI, Nakamoto of holdings or votes'
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a journal -d 'the ledger as an hledger journal'
 complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a verify -d 'check the ledger and its hash chains'
+complete -c tok-report -n 'test (count (__tok_report_operands)) -eq 0' -a copy -d 'copy the whole ledger into a new file or database'
+complete -c tok-report -n 'set -l o (__tok_report_operands); test (count $o) -eq 1; and contains -- $o[1] copy' -F -d 'new ledger file'
 complete -c tok-report -n 'set -l o (__tok_report_operands); test (count $o) -eq 1; and contains -- $o[1] balance statement' -a '(__tok_workers)' -d worker
 
 complete -c tok-report -n '__tok_report_name | string match -q balances' -l min -x -d 'only balances of at least AMOUNT'
