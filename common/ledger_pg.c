@@ -27,13 +27,20 @@ ledger_is_pg(const char *path)
 	    strncmp(path, "postgres://", 11) == 0;
 }
 
+/* 1 when url names a password, 0 when not, -1 when libpq cannot read
+ * it (its message would quote the URL, password and all). */
 static int
 has_password(const char *url)
 {
-	PQconninfoOption *o = PQconninfoParse(url, NULL), *p;
+	PQconninfoOption *o, *p;
+	char *msg = NULL;
 	int found = 0;
 
-	for (p = o; p != NULL && p->keyword != NULL; p++)
+	if ((o = PQconninfoParse(url, &msg)) == NULL) {
+		PQfreemem(msg);
+		return -1;
+	}
+	for (p = o; p->keyword != NULL; p++)
 		if (strcmp(p->keyword, "password") == 0 && p->val != NULL)
 			found = 1;
 	PQconninfoFree(o);
@@ -93,11 +100,17 @@ int
 ledger_pg_target(struct ledger *l, const char *url, int from_argv,
     struct tok_err *e)
 {
+	int password = has_password(url);
+
 	ledger_url_shown(url, l->path, sizeof(l->path));
-	if (from_argv && has_password(url))
-		return tok_fail(e, TOK_USAGE, "--db %s: a password in the URL "
-		    "shows in ps; put it in ~/.pgpass (or PGPASSFILE), or the "
-		    "URL in TOK_DB", l->path);
+	if (password < 0)
+		return tok_fail(e, TOK_UNUSABLE, "%s: not a URL libpq can read "
+		    "(see \"Connection URIs\" in PostgreSQL's documentation)",
+		    l->path);
+	if (from_argv && password)
+		return tok_fail(e, TOK_USAGE, "%s: a password on the command "
+		    "line shows in ps; put it in ~/.pgpass (or PGPASSFILE), or "
+		    "the URL in TOK_DB", l->path);
 	if ((l->url = strdup(url)) == NULL)
 		return tok_fail(e, TOK_UNUSABLE, "out of memory");
 	l->engine = &ledger_pg;
