@@ -140,7 +140,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) all
-	sh tests/bench/run.sh
+	TOK_BIN=$(B) sh tests/bench/run.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

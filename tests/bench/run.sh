@@ -19,6 +19,18 @@
 #   BENCH_KEEP=1       keep the work directory under tests/bench/out/
 #   BENCH_NO_HYPERFINE=1, BENCH_NO_TIME=1   act as if they were missing
 #   TOK_BIN            where tok-earn and tok-report are (default bin/)
+#   BENCH_PG_N         batch size on PostgreSQL (default 10000: a batch is
+#                      one transaction, in which the balance trigger updates
+#                      the row of platform:issued once per record, and
+#                      PostgreSQL walks all the versions of that row it
+#                      made in the transaction, so time grows as N^2)
+#   BENCH_PG_RUNS      runs of each PostgreSQL batch load (default BENCH_RUNS)
+#   BENCH_NO_PG=1      skip the PostgreSQL part
+#
+# Then the same figures on PostgreSQL (tok --db postgresql://...), beside
+# psql on the same rows, on a throwaway server of tests/pg/server.sh (fsync
+# on, the server's defaults otherwise), stopped and removed at the end;
+# skipped with a note when PostgreSQL's server or client is not installed.
 #
 # Needs sqlite3 and awk.  Uses hyperfine and /usr/bin/time (Debian package
 # `time`) when present and says so when not.  No python.
@@ -40,6 +52,11 @@ if [ -z "${BENCH_SQL_RUNS:-}" ]; then
 	if [ "$N" -gt 200000 ]; then BENCH_SQL_RUNS=1; else BENCH_SQL_RUNS=$BENCH_RUNS; fi
 fi
 [ "$BENCH_SQL_RUNS" -ge 1 ] || BENCH_SQL_RUNS=1
+PG_N=${BENCH_PG_N:-10000}
+[ "$PG_N" -ge 2 ] || PG_N=2
+PG_N2=$((PG_N / 2))      # the batch that shows how time grows with N
+PG_RUNS=${BENCH_PG_RUNS:-$BENCH_RUNS}
+[ "$PG_RUNS" -ge 1 ] || PG_RUNS=1
 SINGLE_RUNS=${BENCH_SINGLE_RUNS:-50}
 READ_RUNS=${BENCH_READ_RUNS:-3}
 BASE_TXNS=1000           # the ledger the single earnings go into
@@ -58,8 +75,13 @@ done
 
 mkdir -p "$here/out" || die "cannot create $here/out"
 work=$(mktemp -d "$here/out/run.XXXXXX") || die "mktemp failed"
+pgdir=   # the PostgreSQL server's directory, once started
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
+	if [ -n "$pgdir" ]; then
+		sh "$root/tests/pg/server.sh" stop "$pgdir" >/dev/null 2>&1
+		rm -rf "$pgdir"
+	fi
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		say "bench: kept $work"
 	else
@@ -238,6 +260,8 @@ say "bench: sqlite3 $(sqlite3 -version | cut -d' ' -f1); limit PRAGMAs: $PRAGMAS
 LOAD0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 NCPU=$(nproc 2>/dev/null || echo "?")
 say "bench: load average $LOAD0 on $NCPU CPUs at start"
+[ "${BENCH_NO_PG:-0}" = 1 ] ||
+    say "bench: then PostgreSQL: N=$PG_N (time growth from $PG_N2), $PG_RUNS batch run(s)"
 
 # ------------------------------------------- 1 and 3: the batch, and its RSS
 
@@ -441,6 +465,277 @@ VR_TOK=$(rate "$V_TOK"); VR_SQL=$(rate "$V_SQL")
 row "verify transactions/s" "$VR_TOK" "$VR_SQL" "$(ratio "$VR_SQL" "$VR_TOK")" \
     ">= 500000" "$(calc '(r >= 500000) ? "yes" : "NO"' -v r="$VR_TOK")"
 
+# ------------------------------------ 5: the same on PostgreSQL, beside psql
+
+# The limit on PostgreSQL is psql on the same server, on tok's own schema
+# (pg_dump of a ledger tok made: tables, indexes, trigger functions), in
+# one transaction that takes tok's advisory lock first, as tok does.
+PG_NOTE=    # why the PostgreSQL part was skipped, when it was
+if [ "${BENCH_NO_PG:-0}" = 1 ]; then
+	PG_NOTE="BENCH_NO_PG=1"
+else
+	for t in psql createdb dropdb pg_dump; do
+		command -v $t >/dev/null 2>&1 ||
+		    PG_NOTE="no $t (apt-get install postgresql-client)"
+	done
+fi
+if [ -z "$PG_NOTE" ]; then
+	# Under /tmp, not $work: as root the server runs as postgres, which
+	# must reach its socket directory.
+	pgdir=$(mktemp -d /tmp/tok-bench-pg.XXXXXX) || die "mktemp failed"
+	say "bench: starting a PostgreSQL server in $pgdir (fsync on)"
+	if ! sh "$root/tests/pg/server.sh" start "$pgdir" >/dev/null 2>"$work/pg.err"; then
+		PG_NOTE="tests/pg/server.sh start failed: $(head -n 1 "$work/pg.err" |
+		    sed "s/^server\\.sh: //")"
+		sh "$root/tests/pg/server.sh" stop "$pgdir" >/dev/null 2>&1
+		rm -rf "$pgdir"
+		pgdir=
+	fi
+fi
+[ -z "$PG_NOTE" ] || say "bench: PostgreSQL part skipped: $PG_NOTE"
+
+pg_bench() {
+	unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGOPTIONS PGSERVICE
+	PQ="psql -X -q -h $pgdir"   # for hyperfine: $pgdir has no spaces
+	pg_url() { echo "postgresql:///$1?host=$pgdir"; }
+	pq() { psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" "$@"; }
+	fresh_db() {
+		if ! dropdb -h "$pgdir" --if-exists "$1" 2>"$work/err" ||
+		    ! createdb -h "$pgdir" "$1"; then
+			cat "$work/err" >&2
+			die "cannot make database $1"
+		fi
+	}
+	# Before every timed load: nothing of an earlier load left to write.
+	checkpoint() { pq -d postgres -c CHECKPOINT || die "CHECKPOINT failed"; }
+
+	PG_VERSION=$(pq -d postgres -At -c "SHOW server_version" | cut -d' ' -f1)
+	PG_SETTINGS=$(pq -d postgres -At -c "SELECT string_agg(name || '=' ||
+	    current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE
+	    name IN ('fsync', 'synchronous_commit', 'full_page_writes',
+	    'wal_sync_method', 'wal_level', 'shared_buffers', 'max_wal_size',
+	    'checkpoint_timeout')")
+	say "bench: PostgreSQL $PG_VERSION: $PG_SETTINGS"
+
+	# tok's schema, from a ledger tok made.  The dump empties search_path,
+	# and the trigger functions name their tables unqualified: reset it.
+	fresh_db pgtmpl
+	"$EARN" --db "$(pg_url pgtmpl)" --ref init x 1 >/dev/null ||
+	    die "tok-earn cannot create a ledger on PostgreSQL"
+	APPID=$(pq -d pgtmpl -At -c "SELECT application_id FROM tok_ledger")
+	pg_dump -h "$pgdir" -s -x -O pgtmpl > "$work/pg_schema.sql" ||
+	    die "pg_dump failed"
+	dropdb -h "$pgdir" pgtmpl
+	LOCK="SELECT pg_advisory_xact_lock($APPID);"
+
+	# (a) COPY: the rows as copy.awk writes them, by \copy into txn and
+	#     posting (whose trigger keeps account_balance, as for tok).
+	# (b) SQL text: sql.awk's INSERTs, one statement per round trip.
+	# Both run with psql -1: the schema and the rows in one transaction.
+	make_pg_loads() {   # TSV PREFIX -> PREFIX.copy.sql, PREFIX.text.sql
+		awk -v txn="$2.txn" -v posting="$2.posting" -v date="$TODAY" \
+		    -v recorded="$NOW" -v actor="$ACTOR" -f "$here/copy.awk" "$1" ||
+		    die "copy.awk failed"
+		{
+			cat "$work/pg_schema.sql"
+			echo "RESET search_path;"
+			echo "$LOCK"
+			# printf, not echo: dash's echo stops at "\c".
+			printf '%s\n' "\\copy txn FROM '$2.txn'"
+			printf '%s\n' "\\copy posting FROM '$2.posting'"
+		} > "$2.copy.sql"
+		{
+			cat "$work/pg_schema.sql"
+			echo "RESET search_path;"
+			echo "$LOCK"
+			awk -v date="$TODAY" -v recorded="$NOW" -v actor="$ACTOR" \
+			    -f "$here/sql.awk" "$1"
+		} > "$2.text.sql"
+	}
+	PNH=$(human "$PG_N")
+	PNH2=$(human "$PG_N2")
+	say "bench: generating $PG_N records for PostgreSQL"
+	awk -v n="$PG_N" -f "$here/gen.awk" > "$work/pg_in.tsv" || die "gen.awk failed"
+	awk -v n="$PG_N2" -f "$here/gen.awk" > "$work/pg_half.tsv" || die "gen.awk failed"
+	make_pg_loads "$work/pg_in.tsv" "$work/pg_in"
+	make_pg_loads "$work/pg_half.tsv" "$work/pg_half"
+
+	: > "$work/p.tok"; : > "$work/p.copy"; : > "$work/p.text"
+	i=0
+	while [ "$i" -lt "$PG_RUNS" ]; do
+		i=$((i + 1))
+		fresh_db pgbig
+		checkpoint
+		say "bench: pg batch $i/$PG_RUNS: tok-earn $PG_N records"
+		measure "$EARN" --db "$(pg_url pgbig)" "$work/pg_in.tsv"
+		echo "$WALL $CPU $RSS" >> "$work/p.tok"
+		say "bench:   ${WALL}s wall, ${CPU}s cpu (client), ${RSS} KB"
+		fresh_db pglim
+		checkpoint
+		say "bench: pg batch $i/$PG_RUNS: psql, SQL text"
+		measure psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -1 -d pglim \
+		    -f "$work/pg_in.text.sql"
+		echo "$WALL $CPU $RSS" >> "$work/p.text"
+		say "bench:   ${WALL}s wall, ${CPU}s cpu (client), ${RSS} KB"
+		fresh_db pglim
+		checkpoint
+		say "bench: pg batch $i/$PG_RUNS: psql, COPY"
+		measure psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -1 -d pglim \
+		    -f "$work/pg_in.copy.sql"
+		echo "$WALL $CPU $RSS" >> "$work/p.copy"
+		say "bench:   ${WALL}s wall, ${CPU}s cpu (client), ${RSS} KB"
+	done
+
+	# The loads must agree: the same rows, the same balances.
+	sums="SELECT count(*), (SELECT count(*) FROM posting), (SELECT sum(amount)
+	    FROM account_balance WHERE account NOT LIKE 'platform:%') FROM txn"
+	got_tok=$(pq -d pgbig -At -c "$sums")
+	got_lim=$(pq -d pglim -At -c "$sums")
+	[ "${got_tok%%|*}" = "$PG_N" ] ||
+	    die "tok-earn recorded ${got_tok%%|*} transactions on PostgreSQL, not $PG_N"
+	[ "$got_tok" = "$got_lim" ] ||
+	    die "tok and COPY disagree: $got_tok vs $got_lim (txns|postings|worker sum)"
+	dropdb -h "$pgdir" pglim
+
+	# How the time grows: the half batch, once each.
+	fresh_db pghalf
+	checkpoint
+	say "bench: pg batch: tok-earn $PG_N2 records"
+	measure "$EARN" --db "$(pg_url pghalf)" "$work/pg_half.tsv"
+	H_TOK=$WALL
+	fresh_db pghalf
+	checkpoint
+	say "bench: pg batch: psql, COPY of $PG_N2 records"
+	measure psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -1 -d pghalf \
+	    -f "$work/pg_half.copy.sql"
+	H_COPY=$WALL
+	dropdb -h "$pgdir" pghalf
+
+	PT_TOK=$(col 1 "$work/p.tok"); PM_TOK=$(col 3 "$work/p.tok")
+	PT_COPY=$(col 1 "$work/p.copy"); PM_COPY=$(col 3 "$work/p.copy")
+	PT_TEXT=$(col 1 "$work/p.text")
+	prate() { calc 'sprintf("%d", n / t)' -v n="$PG_N" -v t="$1"; }
+	X=$(ratio "$PT_TOK" "$PT_COPY")
+	row "pg batch $PNH records/s (COPY)" "$(prate "$PT_TOK")" \
+	    "$(prate "$PT_COPY")" "$X" "-" "-"
+	X=$(ratio "$PT_TOK" "$PT_TEXT")
+	row "pg batch $PNH records/s (SQL text)" "$(prate "$PT_TOK")" \
+	    "$(prate "$PT_TEXT")" "$X" "-" "-"
+	G_TOK=$(ratio "$PT_TOK" "$H_TOK")
+	G_COPY=$(ratio "$PT_COPY" "$H_COPY")
+	row "pg batch time growth $PNH2 -> $PNH" "${G_TOK}x" "${G_COPY}x" "-" \
+	    "<= 2.5x" "$(ratio_ok "$G_TOK" 2.5)"
+	row "pg peak RSS MB, batch $PNH" "$(mb "$PM_TOK")" "$(mb "$PM_COPY")" \
+	    "$(ratio "$PM_TOK" "$PM_COPY")" "< 32 MB" "$(under "$PM_TOK" 32)"
+
+	# One earning: each run on a fresh copy (CREATE DATABASE ... TEMPLATE)
+	# of a $BASE_TXNS-txn ledger tok made.  psql does in one round trip
+	# what tok-earn does: the lock, the chain head, txn + 2 postings.
+	say "bench: pg single earnings on a ledger of $BASE_TXNS transactions"
+	fresh_db pgbase
+	"$EARN" --db "$(pg_url pgbase)" "$work/base.tsv" >/dev/null || die "pg base ledger"
+	pq -d pgbase -c "VACUUM ANALYZE" || die "VACUUM failed"
+	cat > "$work/pgprep.sh" <<EOF
+dropdb -h "$pgdir" --if-exists pgone 2>/dev/null && createdb -h "$pgdir" -T pgbase pgone
+EOF
+	PG_ONE_SQL="BEGIN; SET LOCAL lock_timeout = 5000; $LOCK
+INSERT INTO txn(txid, ref, type, date, recorded, actor, memo, reverses,
+ prev_hash, hash) SELECT txid + 1, 'single-1', 'earn', '$TODAY', '$NOW',
+ '$ACTOR', '', NULL, hash, '$HASH' FROM txn ORDER BY txid DESC LIMIT 1;
+INSERT INTO posting(txid, seq, account, amount)
+ VALUES ((SELECT max(txid) FROM txn), 1, 'platform:issued', -1250);
+INSERT INTO posting(txid, seq, account, amount)
+ VALUES ((SELECT max(txid) FROM txn), 2, 'w00001', 1250);
+COMMIT;"
+	ONE_URL=$(pg_url pgone)
+	for who in tok psql; do
+		sh "$work/pgprep.sh" || die "cannot copy the pg base ledger"
+		if [ $who = tok ]; then
+			"$EARN" --db "$ONE_URL" --ref single-1 w00001 12.50 >/dev/null
+		else
+			pq -d pgone -c "$PG_ONE_SQL" >/dev/null
+		fi || die "pg single earning ($who) failed"
+		got=$(pq -d pgone -At -c "SELECT count(*) FROM txn")
+		[ "$got" = $((BASE_TXNS + 1)) ] || die "pg single earning ($who): $got txns"
+	done
+	if [ -n "$HYPERFINE" ]; then
+		"$HYPERFINE" -N --style none --warmup 3 --runs "$SINGLE_RUNS" \
+		    --prepare "sh $work/pgprep.sh" --export-csv "$work/pgsingle.csv" \
+		    -n tok "$EARN --db $ONE_URL --ref single-1 w00001 12.50" \
+		    -n psql "$PQ -d pgone -c \"$PG_ONE_SQL\"" \
+		    -n psql-select-1 "$PQ -d pgone -c \"SELECT 1\"" \
+		    >/dev/null 2>"$work/err" ||
+		    { cat "$work/err" >&2; die "hyperfine failed"; }
+		PS_TOK=$(awk -F, '$1 == "tok" { print $4 }' "$work/pgsingle.csv")
+		PS_SQL=$(awk -F, '$1 == "psql" { print $4 }' "$work/pgsingle.csv")
+		PS_ONE=$(awk -F, '$1 == "psql-select-1" { print $4 }' "$work/pgsingle.csv")
+	else
+		: > "$work/ps.tok"; : > "$work/ps.sql"; : > "$work/ps.one"
+		i=0
+		while [ "$i" -lt "$SINGLE_RUNS" ]; do
+			i=$((i + 1))
+			sh "$work/pgprep.sh"
+			t0=$(now_ns)
+			"$EARN" --db "$ONE_URL" --ref single-1 w00001 12.50 >/dev/null
+			t1=$(now_ns)
+			echo $((t1 - t0)) >> "$work/ps.tok"
+			sh "$work/pgprep.sh"
+			t0=$(now_ns)
+			pq -d pgone -c "$PG_ONE_SQL" >/dev/null
+			t1=$(now_ns)
+			echo $((t1 - t0)) >> "$work/ps.sql"
+			t0=$(now_ns)
+			pq -d pgone -c "SELECT 1" >/dev/null
+			t1=$(now_ns)
+			echo $((t1 - t0)) >> "$work/ps.one"
+		done
+		PS_TOK=$(median < "$work/ps.tok" | awk '{ print $1 / 1e9 }')
+		PS_SQL=$(median < "$work/ps.sql" | awk '{ print $1 / 1e9 }')
+		PS_ONE=$(median < "$work/ps.one" | awk '{ print $1 / 1e9 }')
+	fi
+	dropdb -h "$pgdir" --if-exists pgone
+	dropdb -h "$pgdir" pgbase
+	X=$(ratio "$PS_TOK" "$PS_SQL")
+	row "pg one earning, median ms" "$(ms "$PS_TOK")" "$(ms "$PS_SQL")" "$X" \
+	    "-" "-"
+	# What psql alone costs: start, connect, one trivial query.
+	row "pg psql -c 'SELECT 1', median ms" "-" "$(ms "$PS_ONE")" "-" "-" "-"
+
+	# Reads on the $PG_N-record ledger tok made, vacuumed and analyzed
+	# first (as autovacuum would leave it), the same queries as on SQLite.
+	say "bench: pg reports on the $PG_N-record ledger"
+	pq -d pgbig -c "VACUUM ANALYZE" || die "VACUUM failed"
+	checkpoint
+	BIG_URL=$(pg_url pgbig)
+	"$REPORT" --db "$BIG_URL" verify > "$work/verify.out" 2>&1 ||
+	    { cat "$work/verify.out" >&2; die "tok-report verify fails on the pg bench ledger"; }
+	PG_BAL_SQL="SELECT account, amount FROM account_balance
+	 WHERE account NOT LIKE 'platform:%' AND amount >= 0 ORDER BY account;"
+	PG_VER_SQL="SELECT count(*), sum(length(ref) + length(type) + length(date)
+	 + length(recorded) + length(actor) + length(memo) + coalesce(reverses, 0)
+	 + length(prev_hash) + length(hash)) FROM (SELECT * FROM txn ORDER BY txid) t;
+	SELECT count(*), sum(amount), sum(length(account))
+	 FROM (SELECT * FROM posting ORDER BY txid, seq) p;
+	SELECT count(*) FROM (SELECT account, sum(amount) AS total FROM posting
+	 GROUP BY account) p FULL JOIN account_balance b USING (account)
+	 WHERE p.total IS DISTINCT FROM b.amount;"
+	PB_TOK=$(time_reads "$work/r5" "$REPORT" --db "$BIG_URL" --format tsv balances)
+	PB_SQL=$(time_reads "$work/r6" \
+	    psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -A -t -d pgbig -c "$PG_BAL_SQL")
+	PV_TOK=$(time_reads "$work/r7" "$REPORT" --db "$BIG_URL" verify)
+	PV_SQL=$(time_reads "$work/r8" \
+	    psql -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -A -t -d pgbig -c "$PG_VER_SQL")
+	X=$(ratio "$PB_TOK" "$PB_SQL")
+	row "pg balances s, $PNH-txn ledger" "$PB_TOK" "$PB_SQL" "$X" "-" "-"
+	X=$(ratio "$PV_TOK" "$PV_SQL")
+	row "pg verify s, $PNH-txn ledger" "$PV_TOK" "$PV_SQL" "$X" "-" "-"
+	PVR_TOK=$(prate "$PV_TOK"); PVR_SQL=$(prate "$PV_SQL")
+	row "pg verify transactions/s" "$PVR_TOK" "$PVR_SQL" \
+	    "$(ratio "$PVR_SQL" "$PVR_TOK")" "-" "-"
+	dropdb -h "$pgdir" pgbig
+}
+[ -n "$PG_NOTE" ] || pg_bench
+
 # ------------------------------------------------------------------- report
 
 LOAD1=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
@@ -462,13 +757,42 @@ tok creates them), with $PRAGMAS
   balances:         the same SELECT on account_balance, output discarded.
   verify:           sqlite3 reading every txn and posting row in order and
       the per-account totals against the cache; no hashing.
+EOF
+if [ -z "$PG_NOTE" ]; then
+	cat <<EOF
+PostgreSQL ("pg" rows): N = $PG_N records (median of $PG_RUNS run(s)), server
+$PG_VERSION of tests/pg/server.sh on a Unix socket, each batch into a fresh
+database after a CHECKPOINT; settings:
+$(printf "%s\n" "$PG_SETTINGS" | fold -s -w 72 | sed "s/^/    /; s/ *$//")
+Limit = psql on the same server, on tok's schema as pg_dump gives it, in one
+transaction (psql -1) that takes tok's advisory lock first:
+  batch (COPY):     \\copy of the same txn and posting rows (copy.awk); the
+      posting trigger keeps account_balance, as for tok.
+  batch (SQL text): the INSERTs of sql.awk, one statement per round trip;
+      tok-earn makes several per record (6 when this was written).
+  time growth:      wall time at N / at N/2, one run at N/2 (linear = 2x):
+      the trigger updates platform:issued's row once per record in one
+      transaction, and PostgreSQL walks every version of it made so far.
+  cpu s:            not given: the work is the server's, not the client's.
+  one earning:      fresh copy (CREATE DATABASE .. TEMPLATE) of a
+      $BASE_TXNS-txn ledger each run; psql -c does the lock, the chain head
+      and txn + 2 postings in one round trip ($SINGLE_HOW).
+  psql -c SELECT 1: psql starting, connecting and asking one trivial
+      query: the floor under the limit of one earning.
+  balances, verify: as above, on the $PG_N-txn ledger tok made, after VACUUM
+      ANALYZE; psql -c, output discarded.
+EOF
+else
+	printf '%s\n' "PostgreSQL: skipped ($PG_NOTE)."
+fi
+cat <<EOF
 ratio = tok time (or size) / limit; for rates, limit rate / tok rate.
 
 EOF
 [ -n "$TIME" ] || printf "%s\n\n" "no /usr/bin/time (Debian package time): no peak RSS or cpu figures."
 awk -F '\t' '
 BEGIN { printf "%-34s %12s %17s %7s %10s  %s\n", "figure", "tok",
-    "limit (sqlite3)", "ratio", "target", "ok" }
+    "limit", "ratio", "target", "ok" }
 { printf "%-34s %12s %17s %7s %10s  %s\n", $1, $2, $3, $4, $5, $6 }' "$TABLE"
 [ "$LOAD0" = "?" ] || awk -v l="$LOAD0" -v c="$NCPU" 'BEGIN { if (c != "?" && l + 0 > c * 0.5)
     print "\nnote: the machine was busy at the start (load " l " on " c \
