@@ -211,12 +211,12 @@ run_single(struct earn *x, struct earning *in)
 	struct built b;
 	int64_t units;
 
-	/* Checked before the ledger is opened, so that a refused earning
-	 * does not create one: a new ledger gets the config's decimals. */
+	/* Checked before a ledger file is made, so that a refused earning
+	 * does not make one: a new ledger gets the config's decimals.  An
+	 * existing ledger's decimals decide once it is open. */
 	if (check_fields(x, in, &b, &e) != TOK_OK || (in->amount != NULL &&
-	    amount_parse(in->amount, cli_ledger_exists(&x->cli) ?
-	    TOK_MAX_DECIMALS : cli_config(&x->cli)->token_decimals, 0, &units,
-	    &e) != TOK_OK))
+	    !cli_ledger_exists(&x->cli) && amount_parse(in->amount,
+	    cli_config(&x->cli)->token_decimals, 0, &units, &e) != TOK_OK))
 		die_err(&e);
 	run_open(&x->run, &x->cli, x->dry_run, receipt_cols,
 	    x->rated ? NRECEIPT_RATED : NRECEIPT_PLAIN);

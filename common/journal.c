@@ -99,10 +99,10 @@ journal_write(struct ledger *l, FILE *f, int64_t from, int64_t to,
 	int64_t txid;
 	int rc, status = TOK_OK;
 
-	if (db_prepare(l->db, "SELECT t.txid, t.date, t.ref, t.type, "
+	if (db_prepare_flags(l->db, "SELECT t.txid, t.date, t.ref, t.type, "
 	    "t.memo, t.actor, p.account, p.amount FROM txn t JOIN posting p "
 	    "USING (txid) WHERE t.date >= ?1 AND t.date <= ?2 ORDER BY "
-	    "t.txid, p.seq", &st) != DB_OK)
+	    "t.txid, p.seq", DB_SCAN, &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading the ledger");
 	db_bind_text(st, 1, from < 0 ? "" : date_format(from, day,
 	    sizeof(day)));

@@ -289,6 +289,7 @@ ledger_close(struct ledger *l)
 		db_finalize(l->st[i]);
 	db_close(l->db);
 	free(l->url);
+	balcache_clear(l);
 	hasher_free(l->hasher);
 	explicit_bzero(l->key, sizeof(l->key));
 	free(l);
@@ -320,6 +321,7 @@ ledger_begin(struct ledger *l, struct tok_err *e)
 	l->in_write = 1;
 	l->tip_loaded = 0;
 	l->write_first = 0;
+	balcache_clear(l);
 	return TOK_OK;
 }
 
@@ -334,6 +336,7 @@ ledger_commit(struct ledger *l, struct tok_err *e)
 		    "run the command again, and its refs tell)");
 	}
 	l->in_write = 0;
+	balcache_clear(l);
 	return TOK_OK;
 }
 
@@ -343,6 +346,7 @@ ledger_rollback(struct ledger *l)
 	if (db_in_transaction(l->db))
 		db_exec(l->db, "ROLLBACK");
 	l->in_write = 0;
+	balcache_clear(l);
 }
 
 int

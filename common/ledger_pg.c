@@ -193,8 +193,8 @@ pg_begin_write(struct ledger *l, struct tok_err *e)
 	char sql[160];
 	long ms = (long)(l->wait * 1000);
 
-	/* A dry run on an empty database keeps the transaction that made
-	 * its schema, lock and all: see pg_migrate(). */
+	/* The first write to an empty database goes on in the transaction
+	 * that made its schema, lock and all: see pg_migrate(). */
 	if (db_in_transaction(l->db))
 		return TOK_OK;
 	/* lock_timeout 0 would wait for ever. */
@@ -228,14 +228,24 @@ pg_migrate(struct ledger *l, struct tok_err *e)
 		ledger_rollback(l);
 		return e->status;
 	}
-	/* A dry run must leave no ledger behind: its rollback at the end
-	 * takes the new schema back with everything else. */
-	if (version == 0 && l->mode == LEDGER_DRY_RUN)
+	/* A new ledger is made in the transaction of the tool's first
+	 * write, which commits it with that write, or takes it back with
+	 * a refusal or a dry run: a failed command leaves no ledger. */
+	if (version == 0)
 		return TOK_OK;
 	return ledger_commit(l, e);
 }
 
+/* Runs the deferred balance flush now (schema_pg.c), and defers again
+ * what comes after. */
+static int
+pg_settle(struct ledger *l, struct tok_err *e)
+{
+	return ledger_exec(l, "SET CONSTRAINTS ALL IMMEDIATE; "
+	    "SET CONSTRAINTS ALL DEFERRED", e);
+}
+
 const struct ledger_engine ledger_pg = {
 	pg_open, pg_version, pg_migrate, pg_begin_write, pg_begin_read,
-	schema_pg_check,
+	schema_pg_check, pg_settle,
 };

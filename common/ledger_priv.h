@@ -46,6 +46,9 @@ struct ledger_engine {
 	 * what the migrations make in detail, or its summary when none. */
 	int (*schema_check)(struct ledger *l, char *detail, size_t n,
 	    struct tok_err *e);
+	/* Brings what the engine keeps for the commit (the balance cache
+	 * on PostgreSQL) up to date inside the open transaction. */
+	int (*settle)(struct ledger *l, struct tok_err *e);
 };
 
 extern const struct ledger_engine ledger_sqlite, ledger_pg;
@@ -77,6 +80,7 @@ struct ledger {
 	int64_t tip_txid;
 	char tip_hash[65];
 	int64_t write_first;   /* first txid made in this write transaction */
+	void *balances;        /* balcache.c: a tsearch tree */
 };
 
 /* Returns the prepared statement `which`, reset and with bindings cleared. */
@@ -106,6 +110,14 @@ void price_entry_read(struct db_stmt *st, struct price_entry *p);
  * hash or link is wrong, 0 when none. */
 int price_chain_check(struct ledger *l, int64_t *count, int64_t *bad,
     char *head, struct tok_err *e);
+
+/* balcache.c: the balances of the open write transaction.  get answers
+ * 1 with the amount when the account is known, 0 when it must be read;
+ * set records a balance read or reached (a no-op outside a write). */
+int balcache_get(struct ledger *l, const char *account, int64_t *amount);
+int balcache_set(struct ledger *l, const char *account, int64_t amount,
+    struct tok_err *e);
+void balcache_clear(struct ledger *l);
 
 /* ledger.c: the rows of meta a new ledger starts with. */
 int ledger_meta_init(struct ledger *l, struct tok_err *e);

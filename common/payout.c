@@ -310,7 +310,7 @@ payout_list(struct ledger *l, const char *status,
 	    "p.worker, p.tokens, p.money, p.currency, p.rate, "
 	    "coalesce(s.status, 'pending') AS status, t.date, t.ref, "
 	    "coalesce(s.provider_ref, '') FROM payout p JOIN txn t ON t.txid = "
-	    "p.txid LEFT JOIN settlement s ON s.payout = p.id) AS x WHERE ?1 IS NULL "
+	    "p.txid LEFT JOIN settlement s ON s.payout = p.id) AS x WHERE CAST(?1 AS TEXT) IS NULL "
 	    "OR status = ?1 ORDER BY id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
 	if (status != NULL)

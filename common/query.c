@@ -15,6 +15,17 @@ prepare(struct ledger *l, const char *sql, struct db_stmt **st,
 	return TOK_OK;
 }
 
+/* For a query whose rows grow with the ledger (a statement, balances),
+ * read a part at a time. */
+static int
+prepare_scan(struct ledger *l, const char *sql, struct db_stmt **st,
+    struct tok_err *e)
+{
+	if (db_prepare_flags(l->db, sql, DB_SCAN, st) != DB_OK)
+		return ledger_sqlfail(l, e, "preparing a query");
+	return TOK_OK;
+}
+
 static void
 bind_date(struct db_stmt *st, int col, int64_t days, const char *open_end)
 {
@@ -42,7 +53,7 @@ query_balances(struct ledger *l, int64_t as_of, int64_t min,
 	struct balance_row row;
 	int rc = DB_DONE, status = TOK_OK;
 
-	if (prepare(l, as_of < 0 ? current : dated, &st, e) != TOK_OK)
+	if (prepare_scan(l, as_of < 0 ? current : dated, &st, e) != TOK_OK)
 		return e->status;
 	db_bind_int(st, 1, min);
 	if (as_of >= 0)
@@ -76,6 +87,8 @@ query_balance(struct ledger *l, const char *account, int64_t *amount,
 	struct db_stmt *st;
 	int rc;
 
+	if (balcache_get(l, account, amount))
+		return TOK_OK;
 	if (ledger_stmt(l, ST_BALANCE, &st, e) != TOK_OK)
 		return e->status;
 	db_bind_text(st, 1, account);
@@ -88,7 +101,7 @@ query_balance(struct ledger *l, const char *account, int64_t *amount,
 		    "account (nothing was ever posted to it)", account);
 	if (rc != DB_ROW)
 		return ledger_sqlfail(l, e, "reading a balance");
-	return TOK_OK;
+	return balcache_set(l, account, *amount, e);
 }
 
 static int
@@ -125,7 +138,7 @@ query_statement(struct ledger *l, const char *account, int64_t from,
 	int rc = DB_DONE, status;
 
 	if (opening_balance(l, account, from, opening, e) != TOK_OK ||
-	    prepare(l, "SELECT t.txid, t.date, t.type, t.ref, t.memo, "
+	    prepare_scan(l, "SELECT t.txid, t.date, t.type, t.ref, t.memo, "
 	    "sum(p.amount) FROM posting p JOIN txn t USING (txid) "
 	    "WHERE p.account = ?1 AND t.date >= ?2 AND t.date <= ?3 "
 	    "GROUP BY t.txid ORDER BY t.date, t.txid", &st, e) != TOK_OK)
@@ -188,7 +201,7 @@ query_earned_all(struct ledger *l,
 	struct balance_row row;
 	int rc = DB_DONE, status = TOK_OK;
 
-	if (prepare(l, EARNED " GROUP BY p.account ORDER BY p.account", &st,
+	if (prepare_scan(l, EARNED " GROUP BY p.account ORDER BY p.account", &st,
 	    e) != TOK_OK)
 		return e->status;
 	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {

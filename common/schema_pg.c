@@ -16,11 +16,32 @@
 
 /* The bodies of the trigger functions, as the check compares them. */
 #define APPEND_ONLY_BODY "BEGIN RAISE EXCEPTION 'the tok ledger is append-only'; END"
+/*
+ * The balance cache is brought up to date at commit, not per posting: a
+ * row updated many times in one transaction keeps every version until
+ * the commit, and each update walks them all, so a batch that moved
+ * platform:issued once per record grew with the square of its length.
+ * A posting adds a row to balance_pending and marks the transaction in
+ * balance_flush, once; the mark's deferred trigger adds the pending rows
+ * to account_balance, one update per account, when the transaction
+ * commits (or when SET CONSTRAINTS ALL IMMEDIATE asks for it).  Until
+ * then the transaction's own balances are the library's (balcache.c).
+ */
 #define BALANCE_BODY "BEGIN" \
+	"  INSERT INTO balance_pending(account, amount)" \
+	"  VALUES (NEW.account, NEW.amount);" \
+	"  INSERT INTO balance_flush(xid) VALUES (txid_current())" \
+	"  ON CONFLICT (xid) DO NOTHING;" \
+	"  RETURN NULL; END"
+#define FLUSH_BODY "BEGIN" \
 	"  INSERT INTO account_balance(account, amount)" \
-	"  VALUES (NEW.account, 0) ON CONFLICT (account) DO NOTHING;" \
-	"  UPDATE account_balance SET amount = amount + NEW.amount" \
-	"  WHERE account = NEW.account;" \
+	"  SELECT DISTINCT account, 0 FROM balance_pending" \
+	"  ON CONFLICT (account) DO NOTHING;" \
+	"  UPDATE account_balance b SET amount = b.amount + p.total" \
+	"  FROM (SELECT account, sum(amount) AS total FROM balance_pending" \
+	"  GROUP BY account) p WHERE b.account = p.account;" \
+	"  DELETE FROM balance_pending;" \
+	"  DELETE FROM balance_flush;" \
 	"  RETURN NULL; END"
 
 /* The triggers that keep one table append-only. */
@@ -65,8 +86,18 @@ static const char schema_v4[] =
 	");"
 	"CREATE FUNCTION tok_append_only() RETURNS trigger LANGUAGE plpgsql AS"
 	"  $$" APPEND_ONLY_BODY "$$;"
+	"CREATE TABLE balance_pending ("
+	"  account" TEXT ","
+	"  amount bigint NOT NULL"
+	");"
+	"CREATE TABLE balance_flush (xid bigint PRIMARY KEY);"
 	"CREATE FUNCTION tok_posting_balance() RETURNS trigger"
 	"  LANGUAGE plpgsql AS $$" BALANCE_BODY "$$;"
+	"CREATE FUNCTION tok_balance_flush() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$" FLUSH_BODY "$$;"
+	"CREATE CONSTRAINT TRIGGER balance_flush AFTER INSERT ON balance_flush"
+	"  DEFERRABLE INITIALLY DEFERRED"
+	"  FOR EACH ROW EXECUTE FUNCTION tok_balance_flush();"
 	"CREATE TRIGGER posting_balance AFTER INSERT ON posting"
 	"  FOR EACH ROW EXECUTE FUNCTION tok_posting_balance();"
 	APPEND_ONLY("txn")
@@ -174,7 +205,9 @@ schema_pg_migrate(struct ledger *l, int from, struct tok_err *e)
 {
 	char sql[96];
 
-	if (from != 0 && from != schema_version())
+	if (from == schema_version())
+		return TOK_OK;
+	if (from != 0)
 		return tok_fail(e, TOK_UNUSABLE, "%s: ledger schema %d has no "
 		    "migration on PostgreSQL", l->path, from);
 	if (from == 0 && ledger_exec(l, schema_v4, e) != TOK_OK)
@@ -192,8 +225,9 @@ schema_pg_migrate(struct ledger *l, int from, struct tok_err *e)
  * bodies.  Constraints and indexes are not compared.
  */
 static const char *const tables[] = {
-	"account_balance", "hold", "meta", "outcome", "payout", "posting",
-	"price_change", "proposal", "settlement", "tok_ledger", "txn", "vote",
+	"account_balance", "balance_flush", "balance_pending", "hold", "meta",
+	"outcome", "payout", "posting", "price_change", "proposal",
+	"settlement", "tok_ledger", "txn", "vote",
 };
 static const char *const append_only[] = {
 	"hold", "outcome", "payout", "posting", "price_change", "proposal",
@@ -211,6 +245,9 @@ trigger_function(const char *table, const char *name)
 
 	if (strcmp(table, "posting") == 0 && strcmp(name, "posting_balance") == 0)
 		return "tok_posting_balance";
+	if (strcmp(table, "balance_flush") == 0 &&
+	    strcmp(name, "balance_flush") == 0)
+		return "tok_balance_flush";
 	if (strcmp(table, "account_balance") == 0 &&
 	    (strcmp(name, "balance_no_delete") == 0 ||
 	    strcmp(name, "balance_no_truncate") == 0))
@@ -296,7 +333,8 @@ function_row(struct db_stmt *st, char *detail, size_t n, int *diff,
 {
 	const char *name = db_text(st, 0), *body = db_text(st, 1);
 	const char *want = strcmp(name, "tok_append_only") == 0 ?
-	    APPEND_ONLY_BODY : BALANCE_BODY;
+	    APPEND_ONLY_BODY : strcmp(name, "tok_balance_flush") == 0 ?
+	    FLUSH_BODY : BALANCE_BODY;
 
 	if (strcmp(body, want) != 0) {
 		snprintf(detail, n, "function %s differs from the schema of "
@@ -316,6 +354,7 @@ expected_trigger(size_t i, char *table, char *name, size_t n)
 	    "no_truncate" };
 	static const char *const own[][2] = {
 		{ "posting", "posting_balance" },
+		{ "balance_flush", "balance_flush" },
 		{ "account_balance", "balance_no_delete" },
 		{ "account_balance", "balance_no_truncate" },
 	};
@@ -413,10 +452,10 @@ schema_pg_check(struct ledger *l, char *detail, size_t n, struct tok_err *e)
 	    each_row(l, "SELECT p.proname, p.prosrc FROM pg_catalog.pg_proc p "
 	    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE"
 	    IN_SCHEMA "AND p.proname IN ('tok_append_only', "
-	    "'tok_posting_balance') ORDER BY 1", function_row, detail, n,
-	    &diff, &nfunctions, e) != TOK_OK)
+	    "'tok_posting_balance', 'tok_balance_flush') ORDER BY 1",
+	    function_row, detail, n, &diff, &nfunctions, e) != TOK_OK)
 		return e->status;
-	if (!diff && nfunctions != 2)
+	if (!diff && nfunctions != 3)
 		snprintf(detail, n, "a trigger function is missing");
 	else if (!diff) {
 		snprintf(detail, n, "schema %d: %d tables, %d triggers",

@@ -340,6 +340,10 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 			bal = 0;
 		else if (rc != TOK_OK)
 			return rc;
+		/* A new account too, so that every account posted to in this
+		 * transaction is known: see note_postings(). */
+		if (balcache_set(l, p->account, bal, e) != TOK_OK)
+			return e->status;
 		/* INT64_MIN is out too: a balance must be negatable. */
 		if (__builtin_add_overflow(bal, p->amount, &after) ||
 		    after == INT64_MIN)
@@ -361,6 +365,26 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
  * Once the checks pass, an insert that fails is a ledger failure
  * (TOK_UNUSABLE), after which the caller must roll back.
  */
+/* The balances the postings reached; check_balances() read each, so
+ * none has to be read again in this transaction. */
+static int
+note_postings(struct ledger *l, const struct txn *t, struct tok_err *e)
+{
+	int64_t bal;
+	int i;
+
+	for (i = 0; i < t->npostings; i++) {
+		const struct posting *p = &t->postings[i];
+
+		if (!balcache_get(l, p->account, &bal))
+			return tok_fail(e, TOK_UNUSABLE, "account %s: its "
+			    "balance was not read before posting", p->account);
+		if (balcache_set(l, p->account, bal + p->amount, e) != TOK_OK)
+			return e->status;
+	}
+	return TOK_OK;
+}
+
 int
 txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
     struct tok_err *e)
@@ -394,7 +418,8 @@ txn_post(struct ledger *l, const struct txn *t, struct txn_result *res,
 	    t->npostings, hash, e) != TOK_OK)
 		return e->status;
 	if (insert_txn(l, t, txid, ref, date, hash, e) != TOK_OK ||
-	    insert_postings(l, t, txid, e) != TOK_OK)
+	    insert_postings(l, t, txid, e) != TOK_OK ||
+	    note_postings(l, t, e) != TOK_OK)
 		return TOK_UNUSABLE;
 	if (l->write_first == 0)
 		l->write_first = txid;

@@ -242,6 +242,8 @@ ledger_verify(struct ledger *l, struct verify_result *r, struct tok_err *e)
 	int i;
 
 	memset(r, 0, sizeof(*r));
+	if (l->engine->settle(l, e) != TOK_OK)
+		return e->status;
 	for (i = 0; i < VERIFY_NCHECKS; i++) {
 		r->checks[i].name = names[i];
 		r->checks[i].ok = 1;
