@@ -4,8 +4,8 @@
  * rewritten to "$N" here.  Integers are sent as int8, texts as text,
  * and NULLs (and parameters left unbound) untyped, so that the server
  * infers their type from where they stand, as an inserted NULL needs.
- * A DB_KEEP statement is prepared on the server at its first step; a DB_SCAN statement inside a
- * transaction reads through a cursor, SCAN_ROWS rows at a time, so that
+ * A DB_KEEP statement is prepared on the server at its first step; a
+ * DB_SCAN statement inside a transaction reads through a cursor, SCAN_ROWS rows at a time, so that
  * verify can walk millions of rows with two cursors open at once.
  */
 #include <stdio.h>

@@ -40,7 +40,8 @@ insert_payout(struct ledger *l, const struct tok_config *c,
 	int rc;
 
 	if (db_prepare(l->db, "INSERT INTO payout(id, txid, worker, "
-	    "tokens, money, currency, rate) VALUES (?, ?, ?, ?, ?, ?, ?)", &st) != DB_OK)
+	    "tokens, money, currency, rate) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a payout");
 	db_bind_int(st, 1, o->payout);
 	db_bind_int(st, 2, o->txid);
@@ -185,7 +186,8 @@ read_payout(struct ledger *l, int64_t id, struct payout_row *p, int *found,
 	if (db_prepare(l->db, "SELECT p.txid, p.worker, p.tokens, "
 	    "coalesce(s.status, ''), coalesce(s.provider_ref, ''), "
 	    "coalesce(s.txid, 0) FROM payout p"
-	    " LEFT JOIN settlement s ON s.payout = p.id WHERE p.id = ?", &st) != DB_OK)
+	    " LEFT JOIN settlement s ON s.payout = p.id WHERE p.id = ?",
+	    &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
@@ -213,7 +215,8 @@ insert_settlement(struct ledger *l, int64_t payout, const char *status,
 	int rc;
 
 	if (db_prepare(l->db, "INSERT INTO settlement(payout, status,"
-	    " provider_ref, recorded, actor, txid) VALUES (?, ?, ?, ?, ?, ?)", &st) != DB_OK)
+	    " provider_ref, recorded, actor, txid) VALUES (?, ?, ?, ?, ?, ?)",
+	    &st) != DB_OK)
 		return ledger_sqlfail(l, e, "recording a settlement");
 	db_bind_int(st, 1, payout);
 	db_bind_text(st, 2, status);
@@ -310,7 +313,8 @@ payout_list(struct ledger *l, const char *status,
 	    "p.worker, p.tokens, p.money, p.currency, p.rate, "
 	    "coalesce(s.status, 'pending') AS status, t.date, t.ref, "
 	    "coalesce(s.provider_ref, '') FROM payout p JOIN txn t ON t.txid = "
-	    "p.txid LEFT JOIN settlement s ON s.payout = p.id) AS x WHERE CAST(?1 AS TEXT) IS NULL "
+	    "p.txid LEFT JOIN settlement s ON s.payout = p.id) AS x "
+	    "WHERE CAST(?1 AS TEXT) IS NULL "
 	    "OR status = ?1 ORDER BY id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading payouts");
 	if (status != NULL)

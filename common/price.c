@@ -183,10 +183,10 @@ price_list(struct ledger *l, int kind, int64_t date, price_fn fn,
 	char day[16];
 	long rows;
 
-	if (price_entry_query(l, &st, "WHERE id = (SELECT q.id FROM price_change q "
-	    "WHERE q.name = p.name AND q.effective <= ?1 ORDER BY "
-	    "q.effective DESC, q.id DESC LIMIT 1) AND (CAST(?2 AS TEXT) IS NULL OR "
-	    "kind = ?2) ORDER BY CASE kind WHEN 'task' THEN 0 WHEN 'service' "
+	if (price_entry_query(l, &st, "WHERE id = (SELECT q.id FROM "
+	    "price_change q WHERE q.name = p.name AND q.effective <= ?1 ORDER "
+	    "BY q.effective DESC, q.id DESC LIMIT 1) AND (CAST(?2 AS TEXT) IS "
+	    "NULL OR kind = ?2) ORDER BY CASE kind WHEN 'task' THEN 0 WHEN 'service' "
 	    "THEN 1 ELSE 2 END, name", date_format(date, day, sizeof(day)),
 	    kind < 0 ? NULL : kind_names[kind], 0, e) != TOK_OK)
 		return e->status;

@@ -201,8 +201,8 @@ query_earned_all(struct ledger *l,
 	struct balance_row row;
 	int rc = DB_DONE, status = TOK_OK;
 
-	if (prepare_scan(l, EARNED " GROUP BY p.account ORDER BY p.account", &st,
-	    e) != TOK_OK)
+	if (prepare_scan(l, EARNED " GROUP BY p.account ORDER BY p.account",
+	    &st, e) != TOK_OK)
 		return e->status;
 	while (status == TOK_OK && (rc = db_step(st)) == DB_ROW) {
 		row.account = db_text(st, 0);

@@ -296,7 +296,8 @@ refuse_timed_out(struct ledger *l, const struct txn_found *h,
 	char expires[32] = "";
 	int rc;
 
-	if (db_prepare(l->db, "SELECT expires FROM hold WHERE txid = ?", &st) != DB_OK)
+	if (db_prepare(l->db, "SELECT expires FROM hold WHERE txid = ?",
+	    &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading holds");
 	db_bind_int(st, 1, h->txid);
 	if ((rc = db_step(st)) == DB_ROW)

@@ -103,7 +103,8 @@ count_votes(struct ledger *l, const struct proposal *p, struct tally *t,
 
 	if (db_prepare(l->db, "SELECT v.choice, v.weight FROM vote v "
 	    "WHERE v.proposal = ?1 AND v.id = (SELECT max(w.id) FROM vote w "
-	    "WHERE w.proposal = v.proposal AND w.worker = v.worker)", &st) != DB_OK)
+	    "WHERE w.proposal = v.proposal AND w.worker = v.worker)",
+	    &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading votes");
 	db_bind_int(st, 1, p->id);
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -198,7 +199,8 @@ latest_vote(struct ledger *l, const struct proposal *p, const char *worker,
 	int rc;
 
 	if (db_prepare(l->db, "SELECT id, choice, weight FROM vote "
-	    "WHERE proposal = ?1 AND worker = ?2 ORDER BY id DESC LIMIT 1", &st) != DB_OK)
+	    "WHERE proposal = ?1 AND worker = ?2 ORDER BY id DESC LIMIT 1",
+	    &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading votes");
 	db_bind_int(st, 1, p->id);
 	db_bind_text(st, 2, worker);

@@ -454,7 +454,8 @@ found_fill(struct ledger *l, struct db_stmt *st, struct txn_found *f,
 			snprintf(f->worker, sizeof(f->worker), "%s", p[i].account);
 			f->amount = p[i].amount;
 		}
-	if (db_prepare(l->db, "SELECT txid FROM txn WHERE reverses = ?", &rev) != DB_OK)
+	if (db_prepare(l->db, "SELECT txid FROM txn WHERE reverses = ?",
+	    &rev) != DB_OK)
 		return ledger_sqlfail(l, e, "reading transactions");
 	db_bind_int(rev, 1, f->txid);
 	if ((rc = db_step(rev)) == DB_ROW)

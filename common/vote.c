@@ -265,8 +265,8 @@ vote_list(struct ledger *l, int state,
 	struct proposal p;
 	int rc = DB_DONE, status = TOK_OK;
 
-	if (db_prepare(l->db, PROPOSAL_SELECT "WHERE CAST(?1 AS TEXT) IS NULL OR "
-	    STATE_EXPR " = ?1 ORDER BY p.id", &st) != DB_OK)
+	if (db_prepare(l->db, PROPOSAL_SELECT "WHERE CAST(?1 AS TEXT) IS NULL "
+	    "OR " STATE_EXPR " = ?1 ORDER BY p.id", &st) != DB_OK)
 		return ledger_sqlfail(l, e, "reading proposals");
 	if (state >= 0)
 		db_bind_text(st, 1, state_names[state]);

@@ -19,11 +19,8 @@
 #   BENCH_KEEP=1       keep the work directory under tests/bench/out/
 #   BENCH_NO_HYPERFINE=1, BENCH_NO_TIME=1   act as if they were missing
 #   TOK_BIN            where tok-earn and tok-report are (default bin/)
-#   BENCH_PG_N         batch size on PostgreSQL (default 10000: a batch is
-#                      one transaction, in which the balance trigger updates
-#                      the row of platform:issued once per record, and
-#                      PostgreSQL walks all the versions of that row it
-#                      made in the transaction, so time grows as N^2)
+#   BENCH_PG_N         batch size on PostgreSQL (default 100000; the
+#                      growth row checks that time stays linear in N)
 #   BENCH_PG_RUNS      runs of each PostgreSQL batch load (default BENCH_RUNS)
 #   BENCH_NO_PG=1      skip the PostgreSQL part
 #
@@ -52,7 +49,7 @@ if [ -z "${BENCH_SQL_RUNS:-}" ]; then
 	if [ "$N" -gt 200000 ]; then BENCH_SQL_RUNS=1; else BENCH_SQL_RUNS=$BENCH_RUNS; fi
 fi
 [ "$BENCH_SQL_RUNS" -ge 1 ] || BENCH_SQL_RUNS=1
-PG_N=${BENCH_PG_N:-10000}
+PG_N=${BENCH_PG_N:-100000}
 [ "$PG_N" -ge 2 ] || PG_N=2
 PG_N2=$((PG_N / 2))      # the batch that shows how time grows with N
 PG_RUNS=${BENCH_PG_RUNS:-$BENCH_RUNS}
