@@ -42,8 +42,8 @@ bad_batch() {
 	assert_equal "$(txn_count)" 3
 	assert_equal "$(ledger_sum)" 1325
 	assert_equal "$(ledger_zero)" 0
-	assert_equal "$(q "SELECT group_concat(account || '=' || amount, ' ')
-	    FROM (SELECT * FROM account_balance ORDER BY account)")" \
+	assert_equal "$(q_join ' ' "SELECT account || '=' || amount
+	    FROM account_balance ORDER BY account")" \
 	    "alice=1000 bob=250 carol=75 platform:issued=-1325"
 }
 
@@ -323,7 +323,7 @@ r2||0"
 	EOF
 	t tok-earn in.tsv
 	assert_success
-	assert_equal "$(q "SELECT hex(memo) FROM txn WHERE ref = 'e1'")" \
+	assert_equal "$(q_hex "SELECT memo FROM txn WHERE ref = 'e1'")" \
 	    6109620A635C64
 	t tok-report statement alice
 	assert_success
@@ -385,8 +385,8 @@ r2||0"
 	2|earn|bob|1.00|f2|2026-11-01|new
 	3|earn|carol|1.00|f3|2026-10-15|new
 	EOF
-	assert_equal "$(q "SELECT group_concat(ref || '/' || memo || '/' || date, ' ')
-	    FROM (SELECT * FROM txn ORDER BY txid)")" \
+	assert_equal "$(q_join ' ' "SELECT ref || '/' || memo || '/' || date
+	    FROM txn ORDER BY txid")" \
 	    "f1/November bonus/2026-11-01 f2/November bonus/2026-11-01 f3/own memo/2026-10-15"
 }
 

@@ -286,7 +286,13 @@ config() {
 }
 
 @test "config: the config is checked before the ledger is looked at" {
-	head -c 4096 /dev/urandom >"$TOK_DB"
+	# A ledger that cannot be opened: garbage in the file, or on
+	# PostgreSQL a database that does not exist.
+	if on_pg; then
+		export TOK_DB="postgresql:///${PG_NAME}_none?host=$TOK_TEST_PG"
+	else
+		head -c 4096 /dev/urandom >"$TOK_DB"
+	fi
 	config "$TOK_CONFIG" <<<'token: {decimals: nine}'
 	t tok-earn --ref r1 alice 1
 	assert_failure 4

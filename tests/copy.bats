@@ -229,13 +229,13 @@ forge_memo() {
 }
 
 # empty_tok_ledger DB: makes DB an empty tok ledger (schema and meta, no
-# data): a write that fails after opening leaves just that.
+# data): a batch of no records commits just that.
 empty_tok_ledger() {
 	local db=$1
 
 	shift
-	! tok-spend --db "$db" "$@" buy nobody search </dev/null \
-	    >/dev/null 2>&1 || fail "fixture: the buy should have failed"
+	printf 'worker\tamount\tref\n' | tok-earn --db "$db" "$@" - >/dev/null \
+	    2>&1 || fail "fixture: the empty batch should have landed"
 	[ "$(DB=$db q "SELECT count(*) FROM meta")" = 3 ] ||
 	    fail "fixture: $db is no fresh ledger"
 }

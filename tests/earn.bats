@@ -14,7 +14,7 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	1|earn|alice|12.50|task-1|$TODAY|new
 	EOF
 	assert_equal "$(q 'SELECT txid, ref, type, date, recorded, actor, memo,
-	    reverses IS NULL FROM txn')" \
+	    CASE WHEN reverses IS NULL THEN 1 ELSE 0 END FROM txn')" \
 	    "1|task-1|earn|$TODAY|$NOW|$ME||1"
 	assert_equal "$(q 'SELECT seq, account, amount FROM posting ORDER BY seq')" \
 	    "1|platform:issued|-1250
@@ -103,8 +103,8 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	$RECEIPT
 	3|earn|bob|3.00|auto:3|$TODAY|new
 	EOF
-	assert_equal "$(q 'SELECT group_concat(ref, " ") FROM
-	    (SELECT ref FROM txn ORDER BY txid)')" "task-1 auto:2 auto:3"
+	assert_equal "$(q_join ' ' 'SELECT ref FROM txn ORDER BY txid')" \
+	    "task-1 auto:2 auto:3"
 	assert_equal "$(ledger_sum)" 700
 }
 
@@ -178,9 +178,23 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	assert_success
 	t tok-earn --ref one alice 7.5
 	assert_success
-	assert_equal "$(q "SELECT group_concat(amount, ' ') FROM (SELECT amount
-	    FROM posting WHERE account = 'alice' ORDER BY txid)")" "1 700 750"
+	assert_equal "$(q_join ' ' "SELECT amount FROM posting
+	    WHERE account = 'alice' ORDER BY txid")" "1 700 750"
 	assert_equal "$(ledger_sum)" 1451
+}
+
+@test "earn: on an existing ledger an amount is read with the ledger's decimals, not 8" {
+	earn --ref small alice 0.01
+	# 92233720368547758.06 has 2 decimals and fits an int64 in hundredths;
+	# in hundred-millionths it would not.
+	t tok-earn --ref big bob 92233720368547758.06
+	assert_success
+	assert_line --index 1 \
+	    "$(printf '2\tearn\tbob\t92233720368547758.06\tbig\t%s\tnew' "$TODAY")"
+	assert_equal "$(ledger_sum)" 9223372036854775807
+	t tok-earn --ref bad bob 1.2.3
+	assert_failure 3
+	assert_stderr_line '^tok-earn: amount "1\.2\.3": not a number'
 }
 
 @test "earn: the largest amount fits; past it the total issued is refused (exit 1)" {
@@ -227,8 +241,8 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	assert_success
 	t tok-earn --ref r3 x 1
 	assert_success
-	assert_equal "$(q "SELECT group_concat(account, ' ') FROM (SELECT account
-	    FROM posting WHERE amount > 0 ORDER BY txid)")" "$long A.b_c-9 x"
+	assert_equal "$(q_join ' ' "SELECT account FROM posting
+	    WHERE amount > 0 ORDER BY txid")" "$long A.b_c-9 x"
 }
 
 @test "earn: usage errors exit 2 and write nothing" {
@@ -372,7 +386,7 @@ RECEIPT='txid|type|account|amount|ref|date|status'
 	memo=$(printf 'ü%.0s' {1..512})
 	t tok-earn --ref m1 --memo "$memo" alice 1
 	assert_success
-	assert_equal "$(q "SELECT length(CAST(memo AS BLOB)) FROM txn")" 1024
+	assert_equal "$(q_bytes 'SELECT memo FROM txn' | wc -c)" 1024
 	snapshot
 	t tok-earn --ref m2 --memo "${memo}x" alice 1
 	assert_failure 3

@@ -118,6 +118,15 @@ pg_ledger() {
 	PG_NAME=$name
 }
 
+# What verify's schema check reports of a healthy ledger: SQLite's
+# compares every object of sqlite_master, PostgreSQL's the tables and
+# triggers (indexes and constraints are not compared there).
+if [ -n "${TOK_TEST_PG:-}" ]; then
+	SCHEMA_SUMMARY='schema 4: 14 tables, 31 triggers'
+else
+	SCHEMA_SUMMARY='schema 4: 11 tables, 6 indexes, 20 triggers'
+fi
+
 # on_pg: true when the suite runs against PostgreSQL.
 on_pg() {
 	[ -n "${TOK_TEST_PG:-}" ]
@@ -128,6 +137,54 @@ sqlite_only() {
 	! on_pg || skip "SQLite only: ${1:-file-level behaviour}"
 }
 
+# other_ledger NAME: prints the place of a second, empty ledger on the
+# engine under test: a file in the test's directory, or a database of
+# its own on the test server.
+other_ledger() {
+	if on_pg; then
+		createdb -h "$TOK_TEST_PG" "${PG_NAME}_$1" ||
+		    fail "createdb ${PG_NAME}_$1 failed"
+		echo "postgresql:///${PG_NAME}_$1?host=$TOK_TEST_PG"
+	else
+		echo "$T/$1.db"
+	fi
+}
+
+# fresh_ledger: no ledger at all again, as at the start of a test.
+fresh_ledger() {
+	if on_pg; then
+		dropdb -h "$TOK_TEST_PG" "$PG_NAME" &&
+		    createdb -h "$TOK_TEST_PG" "$PG_NAME" ||
+		    fail "could not make $PG_NAME afresh"
+	else
+		rm -f "$TOK_DB" "$TOK_DB-wal" "$TOK_DB-shm" "$TOK_DB-journal"
+	fi
+}
+
+# save_ledger NAME, restore_ledger NAME: a copy of the ledger as it is,
+# and the ledger put back to that copy (a file, or a database made from
+# the ledger's as a template).
+save_ledger() {
+	if on_pg; then
+		createdb -h "$TOK_TEST_PG" -T "$PG_NAME" "${PG_NAME}_$1" ||
+		    fail "could not copy $PG_NAME"
+	else
+		q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+		cp "$TOK_DB" "$T/$1.saved"
+	fi
+}
+
+restore_ledger() {
+	if on_pg; then
+		dropdb -h "$TOK_TEST_PG" "$PG_NAME" &&
+		    createdb -h "$TOK_TEST_PG" -T "${PG_NAME}_$1" "$PG_NAME" ||
+		    fail "could not restore $PG_NAME"
+	else
+		cp "$T/$1.saved" "$TOK_DB"
+		rm -f "$TOK_DB-wal" "$TOK_DB-shm"
+	fi
+}
+
 # q SQL: one query on the ledger (or on $DB when set).
 q() {
 	local db=${DB:-$TOK_DB}
@@ -136,6 +193,68 @@ q() {
 	postgres*://*) psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1" ;;
 	*) sqlite3 -batch "$db" "$1" ;;
 	esac
+}
+
+# q_join SEP SQL: the rows of one query joined by SEP, as group_concat
+# would join them (SQLite's; PostgreSQL has string_agg instead).
+q_join() {
+	local out
+
+	out=$(q "$2") || return
+	[ -z "$out" ] || printf '%s\n' "$out" |
+	    awk -v sep="$1" 'NR > 1 { printf "%s", sep } { printf "%s", $0 }'
+}
+
+# q_bytes SQL: the bytes of the one value a query returns, without the
+# newline that ends the row; for lengths in bytes and hex dumps.
+q_bytes() {
+	local out
+
+	out=$(q "$1" && echo .) || return
+	printf '%s' "${out%?.}"
+}
+
+# q_hex SQL: that value in upper-case hex, as SQLite's hex() shows it.
+q_hex() {
+	q_bytes "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F
+}
+
+# drop_trigger NAME TABLE: drops one of the ledger's triggers, as an
+# attacker would (PostgreSQL names a trigger by its table too).
+drop_trigger() {
+	if on_pg; then
+		q "DROP TRIGGER $1 ON $2"
+	else
+		q "DROP TRIGGER $1"
+	fi
+}
+
+# trigger_missing NAME TABLE: what verify's schema check says of it then.
+trigger_missing() {
+	if on_pg; then
+		echo "trigger $1 on $2 is missing"
+	else
+		echo "trigger $1 is missing"
+	fi
+}
+
+# tamper SQL: runs SQL as an attacker with write access to the store,
+# the append-only triggers out of the way, and leaves the schema as it
+# was, so that only verify's data checks can see the edit.  SQLite: every
+# trigger dropped, then put back as it was, in one transaction.
+# PostgreSQL: the session skips triggers (and so foreign keys).
+tamper() {
+	local triggers
+
+	if on_pg; then
+		q "SET session_replication_role = replica; $1"
+		return
+	fi
+	triggers=$(q "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master
+	    WHERE type = 'trigger'") || return
+	q "BEGIN; $triggers $1;
+	    $(q "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'")
+	    COMMIT;"
 }
 
 # The tokens held by workers (platform accounts excluded), in units.

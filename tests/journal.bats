@@ -211,7 +211,7 @@ platform:revenue|11.00'
 	assert_output 'alice|12
 platform:issued|-12'
 	policy 3
-	export TOK_DB=$T/three.db
+	TOK_DB=$(other_ledger three)
 	earn --ref a1 alice 1.5
 	earn --ref b1 bob 1000.005
 	t tok-report journal

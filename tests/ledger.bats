@@ -15,26 +15,39 @@ five() {
 	done
 }
 
-# tamper SQL: runs SQL (which drops the append-only triggers in its way)
-# as an attacker who then puts every trigger back as it was, so that the
-# schema check passes and only the data checks can see the edit.
-tamper() {
-	local triggers
-	triggers=$(q "SELECT 'DROP TRIGGER IF EXISTS ' || name || '; ' || sql ||
-	    ';' FROM sqlite_master WHERE type = 'trigger'")
-	q "$1" && q "$triggers"
-}
-
-# clean: the ledger back to $T/clean.db, a copy taken after five.
-clean() {
-	cp "$T/clean.db" "$TOK_DB"
-	rm -f "$TOK_DB-wal" "$TOK_DB-shm"
-}
-
 # The schema row of a ledger as tok made it.
-SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
+SCHEMA_OK="^schema	ok		$SCHEMA_SUMMARY\$"
+
+# hold_lock [SQL]: takes the ledger's write lock from the background
+# (BEGIN IMMEDIATE on SQLite, tok's advisory lock on PostgreSQL), runs
+# SQL inside, and holds it until $T/release appears (10 s at most), then
+# rolls back.  $T/locked appears once the lock is held; HOLDER is its pid.
+hold_lock() {
+	if on_pg; then
+		( echo 'BEGIN;'; echo "SELECT pg_advisory_xact_lock($APP_ID);"
+		  echo "${1:-}"
+		  echo "\\! touch $T/locked"
+		  for _ in $(seq 100); do [ -e "$T/release" ] && break; sleep 0.1; done
+		  echo 'ROLLBACK;' ) |
+		    psql -X -q -v ON_ERROR_STOP=1 -d "$TOK_DB" >/dev/null 2>&1 3>&- &
+	else
+		# .timeout: the holder itself never loses the race for the lock.
+		( echo '.timeout 5000'; echo 'BEGIN IMMEDIATE;'
+		  echo "${1:-}"
+		  echo ".system touch $T/locked"
+		  for _ in $(seq 100); do [ -e "$T/release" ] && break; sleep 0.1; done
+		  echo 'ROLLBACK;' ) | sqlite3 -batch "$TOK_DB" >/dev/null 2>&1 3>&- &
+	fi
+	HOLDER=$!
+	for _ in $(seq 50); do
+		[ -e "$T/locked" ] && break
+		sleep 0.1
+	done
+	[ -e "$T/locked" ] || fail "could not take the lock"
+}
 
 @test "ledger: created on first write with mode 0600, in WAL, schema 4, tok's application id" {
+	sqlite_only "the mode, journal and PRAGMAs of the ledger file"
 	umask 000
 	t tok-earn --ref r1 alice 1
 	umask 022
@@ -118,9 +131,13 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 	done
 }
 
-@test "ledger: an SQLite file with tok's id but a newer schema is refused untouched" {
+@test "ledger: a tok ledger of a newer schema is refused untouched" {
 	earn --ref r1 alice 1
-	sqlite3 "$TOK_DB" 'PRAGMA user_version = 99' >/dev/null
+	if on_pg; then
+		q 'UPDATE tok_ledger SET version = 99'
+	else
+		q 'PRAGMA user_version = 99' >/dev/null
+	fi
 	snapshot
 	t tok-earn --ref r2 alice 1
 	assert_failure 4
@@ -155,6 +172,7 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 }
 
 @test "ledger: a world-writable ledger is refused and left untouched" {
+	sqlite_only "the mode of the ledger file"
 	earn --ref r1 alice 1
 	chmod 666 "$TOK_DB"
 	snapshot
@@ -177,7 +195,7 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 	for sql in "UPDATE posting SET amount = 1" "DELETE FROM txn" \
 	    "DELETE FROM posting" "UPDATE txn SET memo = 'x'" \
 	    "DELETE FROM account_balance"; do
-		run sqlite3 -batch "$TOK_DB" "$sql"
+		run q "$sql"
 		[ "$status" -ne 0 ] || fail "'$sql' was allowed"
 		[[ $output == *append-only* ]] || fail "'$sql': $output"
 	done
@@ -190,8 +208,8 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 	five
 	# The attacker leaves the trigger dropped: the schema check names it
 	# beside what the data checks find.
-	sqlite3 "$TOK_DB" "DROP TRIGGER posting_no_update;
-	    UPDATE posting SET amount = amount + 100 WHERE txid = 2 AND seq = 2;"
+	drop_trigger posting_no_update posting
+	q "UPDATE posting SET amount = amount + 100 WHERE txid = 2 AND seq = 2"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 0 "$(printf 'check\tstatus\ttxid\tdetail')"
@@ -202,20 +220,21 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 	assert_line --index 4 --regexp "^chain	failed	2	."
 	assert_line --index 5 --regexp "^prices	ok		0 price changes"
 	# The schema check names an object, not a transaction.
-	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger posting_no_update is missing')"
+	assert_line --index 6 "$(printf 'schema\tfailed\t\t%s' \
+	    "$(trigger_missing posting_no_update posting)")"
 	assert_equal "${#lines[@]}" 7
 	# One line per failed check.
 	assert_stderr_line '^tok-report: verify: sum: txid 2: '
 	assert_stderr_line '^tok-report: verify: cache: .*w2'
 	assert_stderr_line '^tok-report: verify: chain: txid 2: '
-	assert_stderr_line '^tok-report: verify: schema: trigger posting_no_update is missing$'
+	assert_stderr_line "^tok-report: verify: schema: $(trigger_missing \
+	    posting_no_update posting)\$"
 	assert_stderr_lines 4
 }
 
 @test "ledger: tamper: a memo changed in txid 3 breaks the chain at 3" {
 	five
-	tamper "DROP TRIGGER txn_no_update;
-	    UPDATE txn SET memo = 'memo 33' WHERE txid = 3;"
+	tamper "UPDATE txn SET memo = 'memo 33' WHERE txid = 3"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 1 "$(printf 'sum\tok\t\t')"
@@ -231,8 +250,8 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 @test "ledger: tamper: a re-hashed forgery still breaks the link to the next one" {
 	five
 	# Change txid 3 and give it a made-up hash: txid 4 no longer follows.
-	tamper "DROP TRIGGER txn_no_update;
-	    UPDATE txn SET memo = 'forged', hash = printf('%064d', 7) WHERE txid = 3;"
+	tamper "UPDATE txn SET memo = 'forged', hash = '$(printf '%064d' 7)'
+	    WHERE txid = 3"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 4 --regexp "^chain	failed	3	"
@@ -242,8 +261,7 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 
 @test "ledger: tamper: a transaction deleted in the middle is named by the next txid" {
 	five
-	tamper "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
-	    DELETE FROM posting WHERE txid = 3; DELETE FROM txn WHERE txid = 3;"
+	tamper "DELETE FROM posting WHERE txid = 3; DELETE FROM txn WHERE txid = 3"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 4 --regexp "^chain	failed	4	"
@@ -253,7 +271,7 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 
 @test "ledger: tamper: a worker's cached balance changed is caught by the cache check" {
 	five
-	sqlite3 "$TOK_DB" "UPDATE account_balance SET amount = 1 WHERE account = 'w5'"
+	q "UPDATE account_balance SET amount = 1 WHERE account = 'w5'"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 1 "$(printf 'sum\tok\t\t')"
@@ -269,23 +287,12 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 	earn --ref r1 alice 1
 	snapshot
 	local start end
-	# Hold the write lock until told to let go (10 s at most); .timeout so
-	# that the holder itself never loses the race for the lock.
-	( echo '.timeout 5000'; echo 'BEGIN IMMEDIATE;'
-	  echo ".system touch $T/locked"
-	  for _ in $(seq 100); do [ -e "$T/release" ] && break; sleep 0.1; done
-	  echo 'COMMIT;' ) | sqlite3 -batch "$TOK_DB" >/dev/null 2>&1 3>&- &
-	local holder=$!
-	for _ in $(seq 50); do
-		[ -e "$T/locked" ] && break
-		sleep 0.1
-	done
-	[ -e "$T/locked" ] || fail "could not take the lock"
+	hold_lock
 	start=$(date +%s%N)
 	t tok-earn --wait 0.5 --ref r2 bob 1
 	end=$(date +%s%N)
 	touch "$T/release"
-	wait "$holder"
+	wait "$HOLDER"
 	assert_failure 4
 	assert_no_stdout
 	assert_stderr_line '^tok-earn: .*locked'
@@ -302,19 +309,10 @@ SCHEMA_OK="^schema	ok		schema 4: 11 tables, 6 indexes, 20 triggers\$"
 
 @test "ledger: readers are not blocked by a writer holding the lock" {
 	earn --ref r1 alice 1
-	( echo '.timeout 5000'; echo 'BEGIN IMMEDIATE;'
-	  echo "INSERT INTO meta VALUES ('x', 'y');"
-	  echo ".system touch $T/locked"
-	  for _ in $(seq 100); do [ -e "$T/release" ] && break; sleep 0.1; done
-	  echo 'ROLLBACK;' ) | sqlite3 -batch "$TOK_DB" >/dev/null 2>&1 3>&- &
-	local holder=$!
-	for _ in $(seq 50); do
-		[ -e "$T/locked" ] && break
-		sleep 0.1
-	done
+	hold_lock "INSERT INTO meta VALUES ('x', 'y');"
 	t tok-report --wait 0 balances
 	touch "$T/release"
-	wait "$holder"
+	wait "$HOLDER"
 	assert_success
 	assert_line --index 1 "$(printf 'alice\t1.00')"
 }
@@ -389,8 +387,7 @@ keyed_config() {
 
 @test "ledger: tamper: the last transaction deleted is caught by the balance cache" {
 	five
-	tamper "DROP TRIGGER txn_no_delete; DROP TRIGGER posting_no_delete;
-	    DELETE FROM posting WHERE txid = 5; DELETE FROM txn WHERE txid = 5;"
+	tamper "DELETE FROM posting WHERE txid = 5; DELETE FROM txn WHERE txid = 5"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 3 --regexp "^cache	failed		"
@@ -403,8 +400,11 @@ keyed_config() {
 
 @test "ledger: tamper: postings without their transaction fail the sum check" {
 	five
-	sqlite3 "$TOK_DB" "INSERT INTO posting(txid, seq, account, amount)
-	    VALUES (99, 1, 'platform:issued', -100), (99, 2, 'w1', 100);"
+	# PostgreSQL checks the foreign key to txn: the attacker drops it
+	# (the schema check compares no constraints).
+	! on_pg || q "ALTER TABLE posting DROP CONSTRAINT posting_txid_fkey"
+	q "INSERT INTO posting(txid, seq, account, amount)
+	    VALUES (99, 1, 'platform:issued', -100), (99, 2, 'w1', 100)"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 1 --regexp "^sum	failed	99	"
@@ -414,8 +414,7 @@ keyed_config() {
 @test "ledger: tamper: a worker taken below zero fails the nonnegative check" {
 	five
 	# txid 6 takes 3.00 from w1, who has 1.00: balanced, chained, cached.
-	tamper "DROP TRIGGER posting_balance;
-	    INSERT INTO txn SELECT 6, 'steal', 'earn', date, recorded, actor, '',
+	tamper "INSERT INTO txn SELECT 6, 'steal', 'earn', date, recorded, actor, '',
 	      NULL, hash, hash FROM txn WHERE txid = 5;
 	    INSERT INTO posting VALUES (6, 1, 'w1', -300), (6, 2, 'platform:issued', 300);"
 	t tok-report verify
@@ -425,12 +424,12 @@ keyed_config() {
 }
 
 @test "ledger: tamper: a table, view, index or trigger added fails the schema check naming it" {
+	sqlite_only "the objects of sqlite_master (see the PostgreSQL test below)"
 	five
-	q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-	cp "$TOK_DB" "$T/clean.db"
+	save_ledger clean
 	local sql want
 	while IFS='|' read -r sql want; do
-		clean
+		restore_ledger clean
 		q "$sql"
 		t tok-report verify
 		assert_failure 5
@@ -447,7 +446,7 @@ keyed_config() {
 	CREATE TRIGGER txn_log AFTER INSERT ON txn BEGIN SELECT 1; END|trigger txn_log is not part of a tok ledger
 	EOF
 	# Nor is it SQLite's own: its statistics (ANALYZE) are no difference.
-	clean
+	restore_ledger clean
 	q "ANALYZE"
 	assert_equal "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")" 1
 	t tok-report verify
@@ -456,9 +455,9 @@ keyed_config() {
 }
 
 @test "ledger: tamper: a trigger replaced, an index or a table dropped: the schema check names it" {
+	sqlite_only "the SQL of sqlite_master (see the PostgreSQL test below)"
 	five
-	q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-	cp "$TOK_DB" "$T/clean.db"
+	save_ledger clean
 	# An append-only trigger that no longer refuses: edits go through.
 	q "DROP TRIGGER txn_no_update;
 	    CREATE TRIGGER txn_no_update BEFORE UPDATE ON txn BEGIN SELECT 1; END;"
@@ -471,7 +470,7 @@ keyed_config() {
 	assert_stderr_lines 1
 	# The same trigger with other spacing is other SQL too: the schema is
 	# compared byte for byte.
-	clean
+	restore_ledger clean
 	q "DROP TRIGGER txn_no_delete;
 	    CREATE TRIGGER txn_no_delete BEFORE DELETE ON txn BEGIN
 	    SELECT RAISE(ABORT, 'the tok ledger is append-only'); END;"
@@ -479,7 +478,7 @@ keyed_config() {
 	assert_failure 5
 	assert_line --index 6 --regexp '^schema	failed		trigger txn_no_delete differs '
 	# The balance trigger of schema 1, put back in a schema 4 ledger.
-	clean
+	restore_ledger clean
 	q "DROP TRIGGER posting_balance;
 	    CREATE TRIGGER posting_balance AFTER INSERT ON posting BEGIN
 	      INSERT INTO account_balance(account, amount)
@@ -490,7 +489,7 @@ keyed_config() {
 	assert_failure 5
 	assert_line --index 6 --regexp '^schema	failed		trigger posting_balance differs '
 	# An index dropped is missing.
-	clean
+	restore_ledger clean
 	q "DROP INDEX posting_account"
 	t tok-report verify
 	assert_failure 5
@@ -501,7 +500,7 @@ keyed_config() {
 	assert_success
 	assert_line --index 6 --regexp "$SCHEMA_OK"
 	# A table dropped, with its triggers: the table is named first.
-	clean
+	restore_ledger clean
 	q "DROP TABLE settlement"
 	t tok-report verify
 	assert_failure 5
@@ -509,7 +508,7 @@ keyed_config() {
 	assert_stderr_lines 1
 	# Without a table that verify reads there is nothing to verify: the
 	# ledger is unusable.
-	clean
+	restore_ledger clean
 	q "DROP TABLE txn"
 	t tok-report verify
 	assert_failure 4
@@ -517,29 +516,28 @@ keyed_config() {
 	assert_stderr_line '^tok-report: .*: reading transactions: no such table: txn$'
 }
 
-# canonical TXID: the encoding of tok(7), "The hash chain", as hex.
+# canonical TXID: the encoding of tok(7), "The hash chain", of a stored
+# transaction, built in the shell from its columns: each field as its
+# length in bytes, ":", the field and ",".
 canonical() {
-	q "SELECT hex('9:tok-txn-1,' ||
-	    length(CAST(prev_hash AS BLOB)) || ':' || prev_hash || ',' ||
-	    length(CAST(txid AS TEXT)) || ':' || txid || ',' ||
-	    length(CAST(ref AS BLOB)) || ':' || ref || ',' ||
-	    length(CAST(type AS BLOB)) || ':' || type || ',' ||
-	    length(CAST(date AS BLOB)) || ':' || date || ',' ||
-	    length(CAST(recorded AS BLOB)) || ':' || recorded || ',' ||
-	    length(CAST(actor AS BLOB)) || ':' || actor || ',' ||
-	    length(CAST(memo AS BLOB)) || ':' || memo || ',' ||
-	    length(CAST(coalesce(reverses, 0) AS TEXT)) || ':' ||
-	      coalesce(reverses, 0) || ',' ||
-	    (SELECT length(CAST(count(*) AS TEXT)) || ':' || count(*) || ',' ||
-	      group_concat(length(CAST(account AS BLOB)) || ':' || account || ',' ||
-	        length(CAST(amount AS TEXT)) || ':' || amount || ',', '')
-	     FROM (SELECT * FROM posting p WHERE p.txid = txn.txid ORDER BY seq)))
-	    FROM txn WHERE txid = $1"
-}
+	local f account amount
 
-# unhex: hex on stdin to bytes on stdout.
-unhex() {
-	printf '%b' "$(sed 's/../\\x&/g')"
+	field() {
+		local LC_ALL=C
+
+		printf '%d:%s,' "${#1}" "$1"
+	}
+	field tok-txn-1
+	for f in prev_hash txid ref type date recorded actor memo \
+	    'coalesce(reverses, 0)'; do
+		field "$(q "SELECT $f FROM txn WHERE txid = $1")"
+	done
+	field "$(q "SELECT count(*) FROM posting WHERE txid = $1")"
+	while IFS='|' read -r account amount; do
+		field "$account"
+		field "$amount"
+	done < <(q "SELECT account, amount FROM posting WHERE txid = $1
+	    ORDER BY seq")
 }
 
 @test "ledger: every stored hash is SHA-256 of the encoding documented in tok(7)" {
@@ -548,10 +546,10 @@ unhex() {
 	local i prev=0000000000000000000000000000000000000000000000000000000000000000
 	for i in 1 2 3 4 5 6; do
 		assert_equal "$(q "SELECT prev_hash FROM txn WHERE txid = $i")" "$prev"
-		prev=$(canonical "$i" | unhex | sha256sum | cut -d' ' -f1)
+		prev=$(canonical "$i" | sha256sum | cut -d' ' -f1)
 		assert_equal "$(q "SELECT hash FROM txn WHERE txid = $i")" "$prev"
 	done
-	assert_equal "$(canonical 1 | unhex)" \
+	assert_equal "$(canonical 1)" \
 	    "9:tok-txn-1,64:0000000000000000000000000000000000000000000000000000000000000000,1:1,2:r1,4:earn,10:$TODAY,20:$NOW,${#ME}:$ME,6:memo 1,1:0,1:2,15:platform:issued,4:-100,2:w1,3:100,"
 }
 
@@ -563,13 +561,13 @@ unhex() {
 	local i key want
 	key=$(od -An -v -tx1 "$T/chain.key" | tr -d ' \n')
 	for i in 1 2; do
-		want=$(canonical "$i" | unhex |
+		want=$(canonical "$i" |
 		    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" |
 		    sed 's/.*= //')
 		assert_equal "$(q "SELECT hash FROM txn WHERE txid = $i")" "$want"
 	done
 	# Not the plain SHA-256.
-	refute [ "$(canonical 1 | unhex | sha256sum | cut -d' ' -f1)" = \
+	refute [ "$(canonical 1 | sha256sum | cut -d' ' -f1)" = \
 	    "$(q 'SELECT hash FROM txn WHERE txid = 1')" ]
 }
 
@@ -582,6 +580,7 @@ unhex() {
 }
 
 @test "ledger: a schema 1 ledger is migrated forward by the first write, in one go" {
+	sqlite_only "the schema 1 fixture is an SQLite file; PostgreSQL ledgers begin at schema 4"
 	sqlite3 -batch "$TOK_DB" <"$BATS_TEST_DIRNAME/data/ledger-v1.sql"
 	chmod 600 "$TOK_DB"
 	snapshot
@@ -611,4 +610,147 @@ unhex() {
 	    ORDER BY name"
 	earn --db "$T/new.db" --ref n-1 dave 1
 	assert_equal "$(q "$objects")" "$(DB="$T/new.db" q "$objects")"
+}
+
+# ------------------------------------------------- PostgreSQL's own ledger
+
+@test "ledger: PostgreSQL: created on first write in an empty database, marked as tok's, schema 4" {
+	on_pg || skip "PostgreSQL only"
+	t tok-earn --ref r1 alice 1
+	assert_success
+	assert_equal "$(q 'SELECT application_id, version FROM tok_ledger')" \
+	    "$APP_ID|4"
+	assert_equal "$(q "SELECT value FROM meta WHERE key = 'decimals'")" 2
+	assert_equal "$(q "SELECT value FROM meta WHERE key = 'chain'")" sha256
+	assert_equal "$(q "SELECT value FROM meta WHERE key = 'created'")" "$NOW"
+	t tok-report verify
+	assert_success
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+}
+
+@test "ledger: PostgreSQL: a database with other tables is not a tok ledger, left untouched" {
+	on_pg || skip "PostgreSQL only"
+	q "CREATE TABLE foo(x integer); INSERT INTO foo VALUES (42)"
+	snapshot
+	t tok-earn --ref r1 alice 1
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: postgresql:.*: not a tok ledger \(a PostgreSQL database with other tables\)$'
+	t tok-report balances
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'not a tok ledger'
+	assert_unchanged
+	# Nor is one whose tok_ledger table bears another mark.
+	fresh_ledger
+	q "CREATE TABLE tok_ledger(application_id integer NOT NULL,
+	    version integer NOT NULL); INSERT INTO tok_ledger VALUES (42, 4)"
+	snapshot
+	t tok-earn --ref r1 alice 1
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line '^tok-earn: postgresql:.*: not a tok ledger \(its tok_ledger table has another mark\)$'
+	t tok-report balances
+	assert_failure 4
+	assert_no_stdout
+	assert_stderr_line 'not a tok ledger'
+	assert_unchanged
+}
+
+@test "ledger: PostgreSQL: TRUNCATE, which skips row triggers, is refused by the schema too" {
+	on_pg || skip "PostgreSQL only"
+	five
+	snapshot
+	local table
+	for table in txn posting account_balance price_change hold payout \
+	    settlement proposal vote outcome; do
+		run q "TRUNCATE $table CASCADE"
+		[ "$status" -ne 0 ] || fail "TRUNCATE $table was allowed"
+		[[ $output == *append-only* ]] || fail "TRUNCATE $table: $output"
+	done
+	assert_unchanged
+	t tok-report verify
+	assert_success
+}
+
+@test "ledger: PostgreSQL: a table, view or trigger added fails the schema check naming it" {
+	on_pg || skip "PostgreSQL only"
+	five
+	save_ledger clean
+	local sql want
+	while IFS='|' read -r sql want; do
+		restore_ledger clean
+		q "$sql"
+		t tok-report verify
+		assert_failure 5
+		# The data are as they were.
+		assert_line --index 1 "$(printf 'sum\tok\t\t')"
+		assert_line --index 4 --regexp "^chain	ok		5 transactions"
+		assert_line --index 6 "$(printf 'schema\tfailed\t\t%s' "$want")"
+		assert_stderr_line "^tok-report: verify: schema: $want\$"
+		assert_stderr_lines 1
+	done <<-'EOF'
+	CREATE TABLE notes(x integer)|table notes is not part of a tok ledger
+	CREATE VIEW rich AS SELECT * FROM account_balance|table rich is not part of a tok ledger
+	CREATE TRIGGER txn_log AFTER INSERT ON txn FOR EACH ROW EXECUTE FUNCTION tok_append_only()|trigger txn_log on txn is not part of a tok ledger
+	EOF
+	# Indexes are not compared on PostgreSQL, nor are the server's
+	# statistics a difference.
+	restore_ledger clean
+	q "CREATE INDEX txn_memo ON txn(memo); ANALYZE"
+	t tok-report verify
+	assert_success
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+}
+
+@test "ledger: PostgreSQL: a trigger dropped, disabled or replaced, a function or table changed: the schema check names it" {
+	on_pg || skip "PostgreSQL only"
+	five
+	save_ledger clean
+	# A trigger dropped: edits go through, and the check names it with
+	# its table.
+	drop_trigger txn_no_update txn
+	q "UPDATE txn SET memo = memo WHERE txid = 3"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 4 --regexp "^chain	ok		5 transactions"
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger txn_no_update on txn is missing')"
+	assert_stderr_line '^tok-report: verify: schema: trigger txn_no_update on txn is missing$'
+	assert_stderr_lines 1
+	# A trigger disabled is there, and does nothing.
+	restore_ledger clean
+	q "ALTER TABLE posting DISABLE TRIGGER posting_no_delete"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger posting_no_delete is disabled')"
+	assert_stderr_line '^tok-report: verify: schema: trigger posting_no_delete is disabled$'
+	assert_stderr_lines 1
+	# Enabled again, it passes.
+	q "ALTER TABLE posting ENABLE TRIGGER posting_no_delete"
+	t tok-report verify
+	assert_success
+	assert_line --index 6 --regexp "$SCHEMA_OK"
+	# A trigger put back calling another function.
+	restore_ledger clean
+	drop_trigger txn_no_delete txn
+	q "CREATE TRIGGER txn_no_delete BEFORE DELETE ON txn
+	    FOR EACH ROW EXECUTE FUNCTION tok_posting_balance()"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger txn_no_delete calls tok_posting_balance, not tok_append_only')"
+	# The append-only function made to let everything through.
+	restore_ledger clean
+	q 'CREATE OR REPLACE FUNCTION tok_append_only() RETURNS trigger
+	    LANGUAGE plpgsql AS $$BEGIN RETURN OLD; END$$'
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 "$(printf 'schema\tfailed\t\tfunction tok_append_only differs from the schema of version 4')"
+	assert_stderr_lines 1
+	# A table dropped is missing.
+	restore_ledger clean
+	q "DROP TABLE settlement"
+	t tok-report verify
+	assert_failure 5
+	assert_line --index 6 "$(printf 'schema\tfailed\t\ttable settlement is missing')"
+	assert_stderr_lines 1
 }

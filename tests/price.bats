@@ -844,13 +844,9 @@ changes() {
 	assert_line --index 5 --regexp "^prices	ok		2 price changes, head [0-9a-f]{64}$"
 	assert_line --index 6 --regexp '^schema	ok		schema 4: '
 	assert_equal "${#lines[@]}" 7
-	# The attacker puts the trigger back as it was: only the price chain
+	# The attacker leaves the triggers as they were: only the price chain
 	# can tell.
-	local trigger
-	trigger=$(sqlite3 "$TOK_DB" "SELECT sql || ';' FROM sqlite_master
-	    WHERE name = 'price_no_update'")
-	sqlite3 "$TOK_DB" "DROP TRIGGER price_no_update;
-	    UPDATE price_change SET price = 4000000 WHERE id = 2; $trigger"
+	tamper "UPDATE price_change SET price = 4000000 WHERE id = 2"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 4 --regexp '^chain	ok		'
@@ -865,14 +861,18 @@ changes() {
 	price set task translation 0.053
 	price set task translation 0.055 --effective 2027-01-10
 	# The trigger left dropped: the schema check names it as well.
-	sqlite3 "$TOK_DB" "DROP TRIGGER price_no_delete;
-	    DELETE FROM price_change WHERE id = 2;"
+	local trigger=price_no_delete
+	! on_pg || trigger=price_change_no_delete
+	drop_trigger "$trigger" price_change
+	q "DELETE FROM price_change WHERE id = 2"
 	t tok-report verify
 	assert_failure 5
 	assert_line --index 5 --regexp '^prices	failed		.*price change 3'
-	assert_line --index 6 "$(printf 'schema\tfailed\t\ttrigger price_no_delete is missing')"
+	assert_line --index 6 "$(printf 'schema\tfailed\t\t%s' \
+	    "$(trigger_missing "$trigger" price_change)")"
 	assert_stderr_line '^tok-report: verify: prices: .*price change 3'
-	assert_stderr_line '^tok-report: verify: schema: trigger price_no_delete is missing$'
+	assert_stderr_line "^tok-report: verify: schema: $(trigger_missing \
+	    "$trigger" price_change)\$"
 	assert_stderr_lines 2
 }
 
@@ -881,7 +881,7 @@ changes() {
 	snapshot
 	local sql
 	for sql in "UPDATE price_change SET price = 1" "DELETE FROM price_change"; do
-		run sqlite3 -batch "$TOK_DB" "$sql"
+		run q "$sql"
 		[ "$status" -ne 0 ] || fail "'$sql' was allowed"
 		[[ $output == *append-only* ]] || fail "'$sql': $output"
 	done

@@ -220,7 +220,7 @@ carol     0.75"
 	cache|ok||
 	chain|ok||5 transactions, 10 postings, head $(chain_head)
 	prices|ok||0 price changes, head $(printf '0%.0s' {1..64})
-	schema|ok||schema 4: 11 tables, 6 indexes, 20 triggers
+	schema|ok||$SCHEMA_SUMMARY
 	EOF
 	assert_unchanged
 }
@@ -230,7 +230,7 @@ carol     0.75"
 	t tok-report verify
 	assert_success
 	assert_line --index 4 --regexp "^chain	ok		0 transactions, 0 postings"
-	assert_line --index 6 "$(printf 'schema\tok\t\tschema 4: 11 tables, 6 indexes, 20 triggers')"
+	assert_line --index 6 "$(printf 'schema\tok\t\t%s' "$SCHEMA_SUMMARY")"
 }
 
 @test "report: an option of another report is a usage error" {
@@ -282,7 +282,7 @@ carol     0.75"
 		t tok-report $r
 		[ "$status" -eq 4 ] || fail "$r: exit $status, not 4"
 		[ -z "$output" ] || fail "$r: stdout: $output"
-		[[ $stderr == "tok-report: "*ledger.db* ]] || fail "$r: $stderr"
+		[[ $stderr == "tok-report: $TOK_DB: "* ]] || fail "$r: $stderr"
 		assert_no_ledger
 	done
 	# Nor under the default location.
@@ -299,14 +299,15 @@ carol     0.75"
 	assert_line --index 0 '{"check":"sum","status":"ok","txid":null,"detail":""}'
 	assert_line --index 2 '{"check":"cache","status":"ok","txid":null,"detail":""}'
 	assert_line --index 3 "{\"check\":\"chain\",\"status\":\"ok\",\"txid\":null,\"detail\":\"5 transactions, 10 postings, head $(chain_head)\"}"
-	assert_line --index 5 '{"check":"schema","status":"ok","txid":null,"detail":"schema 4: 11 tables, 6 indexes, 20 triggers"}'
+	assert_line --index 5 "{\"check\":\"schema\",\"status\":\"ok\",\"txid\":null,\"detail\":\"$SCHEMA_SUMMARY\"}"
 	assert_equal "${#lines[@]}" 6
 	# Failed, the schema row names the object in detail; txid stays null.
-	q "DROP TRIGGER txn_no_update"
+	drop_trigger txn_no_update txn
 	t tok-report --format json verify
 	assert_failure 5
-	assert_line --index 5 '{"check":"schema","status":"failed","txid":null,"detail":"trigger txn_no_update is missing"}'
-	assert_stderr_line '^tok-report: verify: schema: trigger txn_no_update is missing$'
+	assert_line --index 5 "{\"check\":\"schema\",\"status\":\"failed\",\"txid\":null,\"detail\":\"$(trigger_missing txn_no_update txn)\"}"
+	assert_stderr_line "^tok-report: verify: schema: $(trigger_missing \
+	    txn_no_update txn)\$"
 }
 
 @test "report: standard output that cannot be written is exit 4" {

@@ -107,9 +107,9 @@ economy() {
 	outstanding|5.00|0.06|EUR|0.0125
 	EOF
 	# The same figures as the accounts themselves, and as verify.
-	assert_equal "$(q "SELECT group_concat(account || '=' || amount, ' ')
-	    FROM (SELECT account, amount FROM account_balance
-	    WHERE account GLOB 'platform:*' ORDER BY account)")" \
+	assert_equal "$(q_join ' ' "SELECT account || '=' || amount
+	    FROM account_balance WHERE account LIKE 'platform:%'
+	    ORDER BY account")" \
 	    'platform:cashout=2000 platform:expired=13700 platform:holds=200 platform:issued=-17500 platform:revenue=1100'
 	assert_equal "$(ledger_sum)" 500
 	assert_unchanged
@@ -265,7 +265,7 @@ economy() {
 	4|100.00|0.0000|25.00|25.00|2500.00|3
 	EOF
 	# Two equal halves: exactly half is not more than half.
-	export TOK_DB=$T/two.db
+	TOK_DB=$(other_ledger two)
 	earn --ref e1 erin 100
 	earn --ref f1 frank 100
 	t tok-report concentration
@@ -420,8 +420,10 @@ LORENZ_ASCII='holdings: 3 holders, Gini 0.3333
      |***
   0% +--------------------
       0%              100%'
-	TOK_DB=$T/empty.db empty_ledger
-	TOK_DB=$T/empty.db t tok-report concentration --chart --ascii
+	local empty
+	empty=$(other_ledger empty)
+	TOK_DB=$empty empty_ledger
+	TOK_DB=$empty t tok-report concentration --chart --ascii
 	assert_success
 	assert_output 'holdings: no holders
 (no data)'

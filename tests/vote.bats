@@ -391,7 +391,7 @@ carol|900"
 
 @test "vote: quorum exactly at the boundary: 20% of 100.00 is 20.00" {
 	# A world of its own: eligible exactly 100.00.
-	rm -f "$TOK_DB"*
+	fresh_ledger
 	earn --ref x1 xena 80
 	earn --ref y1 yuri 20
 	ok tok-vote propose A
@@ -426,7 +426,7 @@ carol|900"
 }
 
 @test "vote: passing needs strictly more than the threshold share of yes + no" {
-	rm -f "$TOK_DB"*
+	fresh_ledger
 	earn --ref x1 xena 30
 	earn --ref y1 yuri 30
 	earn --ref z1 zoe 40
@@ -446,7 +446,7 @@ carol|900"
 }
 
 @test "vote: a threshold of 100 is unanimity: every yes/no vote a yes" {
-	rm -f "$TOK_DB"*
+	fresh_ledger
 	earn --ref x1 xena 30
 	earn --ref y1 yuri 30
 	earn --ref z1 zoe 40
