@@ -322,6 +322,10 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 		if (load_tip(l, e) != TOK_OK)
 			return e->status;
 		for (i = 0; i < t->npostings; i++)
+			if (balcache_set(l, t->postings[i].account, seen[i],
+			    e) != TOK_OK)
+				return e->status;
+		for (i = 0; i < t->npostings; i++)
 			if (seen[i] + t->postings[i].amount < 0 &&
 			    strncmp(t->postings[i].account, "platform:", 9) != 0)
 				return tok_fail(e, TOK_REFUSED, "worker %s: "
