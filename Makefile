@@ -9,10 +9,13 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = sqlite3 yaml-0.1 libcrypto libpq
+PKGS = sqlite3 yaml-0.1 libcrypto
+# libpq's headers only: common/pq.c loads the library when a ledger is on
+# PostgreSQL, so that the tools do not load it (and its twenty
+# dependencies) at every start.
 override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Icommon \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+	$(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lm
 ifeq ($(SANITIZE),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -127,7 +130,7 @@ fuzz:
 	for t in $(FUZZ); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 			-D_DEFAULT_SOURCE -Icommon \
-			$$(pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_$$t.c \
+			$$(pkg-config --cflags $(PKGS) libpq) tests/fuzz/fuzz_$$t.c \
 			$(LIB_SRC) -o $(O)/fuzz-clang/$$t $(LDLIBS) || exit 1; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 		$(O)/fuzz-clang/$$t -max_total_time=$(FUZZ_TIME) $$dict \

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "pq.h"
 
 #include "db_pg.h"
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "pq.h"
 
 #include "db_pg.h"
 #include "ledger_priv.h"
@@ -100,9 +100,12 @@ int
 ledger_pg_target(struct ledger *l, const char *url, int from_argv,
     struct tok_err *e)
 {
-	int password = has_password(url);
+	int password;
 
 	ledger_url_shown(url, l->path, sizeof(l->path));
+	if (pq_load(e) != TOK_OK)
+		return e->status;
+	password = has_password(url);
 	if (password < 0)
 		return tok_fail(e, TOK_UNUSABLE, "%s: not a URL libpq can read "
 		    "(see \"Connection URIs\" in PostgreSQL's documentation)",
