@@ -14,11 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pq.h"
-
 #include "db_pg.h"
 #include "ledger_priv.h"
-
+#include "pq.h"
 
 int
 ledger_is_pg(const char *path)
