@@ -340,14 +340,15 @@ check_balances(struct ledger *l, const struct txn *t, struct tok_err *e)
 	for (i = 0; i < t->npostings; i++) {
 		const struct posting *p = &t->postings[i];
 
-		if ((rc = query_balance(l, p->account, &bal, e)) == TOK_REFUSED)
+		/* query_balance() keeps what it reads; a new account is kept
+		 * here, so that every account posted to in this transaction is
+		 * known: see note_postings(). */
+		if ((rc = query_balance(l, p->account, &bal, e)) == TOK_REFUSED) {
 			bal = 0;
-		else if (rc != TOK_OK)
+			if (balcache_set(l, p->account, bal, e) != TOK_OK)
+				return e->status;
+		} else if (rc != TOK_OK)
 			return rc;
-		/* A new account too, so that every account posted to in this
-		 * transaction is known: see note_postings(). */
-		if (balcache_set(l, p->account, bal, e) != TOK_OK)
-			return e->status;
 		/* INT64_MIN is out too: a balance must be negatable. */
 		if (__builtin_add_overflow(bal, p->amount, &after) ||
 		    after == INT64_MIN)
